@@ -1,0 +1,190 @@
+"""Compile every concept term and modifier cue into one Aho-Corasick automaton per view.
+
+Keys are space-padded token strings (``" post them "``), so a hit always starts and ends on
+token boundaries and its token span falls out of the character offset. Terms pass through the
+same `Normaliser` as messages, so ``n00dz`` in a message and ``noods`` in the lexicon meet in
+the skeleton view. The scan cost grows with the message, not with the number of terms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ahocorasick
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.content.model import Content, Term
+from bot.content.yamlsource import ContentError, Where
+from bot.matching.normalise import BOUNDARY, MONEY_TOKEN, Normaliser, Views
+from bot.matching.terms import TermSyntaxError, expand_term
+
+PLAIN, SKELETON, FUZZY = "plain", "skeleton", "fuzzy"
+SKELETON_WEIGHT = 0.8
+FUZZY_WEIGHT = 0.7
+FUZZY_MIN_LEN = 5
+SKELETON_MIN_LEN = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What one key stands for: a concept term, or a modifier's cue / pseudo-cue / stop word."""
+
+    kind: str  # concept | cue | pseudo | stop
+    name: str  # concept or modifier name
+    term: str  # the curator's term, for explanations
+    skeleton_ok: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    kind: str
+    name: str
+    term: str
+    view: str
+    start: int  # first token index
+    end: int  # last token index (inclusive)
+    weight: float
+
+
+class Lexicon:
+    """The compiled automata plus the small fuzzy list; immutable once built."""
+
+    def __init__(self, content: Content, normaliser: Normaliser):
+        self.normaliser = normaliser
+        self._plain: dict[str, list[Entry]] = {}
+        self._skeleton: dict[str, list[Entry]] = {}
+        self._fuzzy_entries: dict[str, list[Entry]] = {}
+        self.number_slots: tuple[Entry, ...] = ()
+        self.keys_by_term: dict[tuple[str, str, str], int] = {}
+        problems: list[tuple[Where | None, str]] = []
+        numbers: list[Entry] = []
+        for concept in content.concepts.values():
+            for term in concept.terms:
+                # `exact` terms are matched as written: no inflection, no lossy skeleton view.
+                self._add(Entry("concept", concept.name, term.text, concept.skeleton_ok), term,
+                          problems, fuzzy=concept.fuzzy and term.inflect, skeleton=term.inflect)
+            for slot in concept.slots:
+                entry = Entry("concept", concept.name, f"<{slot}>", True)
+                if slot == "money":
+                    self._plain.setdefault(MONEY_TOKEN, []).append(entry)
+                else:
+                    numbers.append(entry)
+        for modifier in content.modifiers.values():
+            for kind, terms in (("cue", modifier.cues), ("pseudo", modifier.pseudo), ("stop", modifier.stop)):
+                for term in terms:
+                    self._add(Entry(kind, modifier.name, term.text), term, problems, fuzzy=False,
+                              skeleton=False)
+        if problems:
+            raise ContentError(problems)
+        self.number_slots = tuple(numbers)
+        self._single_words = frozenset(k for k in self._plain if " " not in k)
+        self._fuzzy_words = tuple(self._fuzzy_entries)
+        self._plain_ac = _automaton(self._plain, PLAIN)
+        self._skeleton_ac = _automaton(self._skeleton, SKELETON)
+        self._fuzzy_lookup = lru_cache(maxsize=8192)(self._fuzzy_match)
+
+    def _add(self, entry: Entry, term: Term, problems: list, fuzzy: bool, skeleton: bool = True) -> None:
+        try:
+            phrases = expand_term(term.text.lower(), term.inflect)
+        except TermSyntaxError as exc:
+            problems.append((term.where, f"term {term.text!r}: {exc}"))
+            return
+        count = 0
+        for phrase in phrases:
+            views = self.normaliser.views(phrase)
+            if not views.plain:
+                problems.append((term.where, f"term {term.text!r} has no letters or digits after normalising"))
+                return
+            if BOUNDARY in views.plain:
+                problems.append((term.where, f"term {term.text!r} contains punctuation that splits a phrase "
+                                 "(. , ; ? ! and new lines end a phrase)"))
+                return
+            keys = [(self._plain, " ".join(views.plain))]
+            skeleton_key = " ".join(views.skeleton)
+            # A one-word skeleton shorter than 4 letters is too lossy ("pills" -> "pis" = "pls").
+            if skeleton and (len(views.skeleton) > 1 or len(skeleton_key) >= SKELETON_MIN_LEN
+                             or views.skeleton == views.plain):
+                keys.append((self._skeleton, skeleton_key))
+            if len(views.plain) > 1:
+                keys.append((self._plain, "".join(views.plain)))
+                if skeleton:
+                    keys.append((self._skeleton, "".join(views.skeleton)))
+            for table, key in keys:
+                bucket = table.setdefault(key, [])
+                if entry not in bucket:
+                    bucket.append(entry)
+                    count += 1
+            if fuzzy and len(views.plain) == 1 and len(views.plain[0]) >= FUZZY_MIN_LEN:
+                bucket = self._fuzzy_entries.setdefault(views.plain[0], [])
+                if entry not in bucket:
+                    bucket.append(entry)
+        self.keys_by_term[(entry.kind, entry.name, term.text)] = count
+
+    @property
+    def size(self) -> int:
+        return len(self._plain) + len(self._skeleton)
+
+    def _fuzzy_match(self, token: str) -> str | None:
+        cutoff = 1 if len(token) < 9 else 2
+        found = process.extractOne(token, self._fuzzy_words, scorer=OSA.distance, score_cutoff=cutoff)
+        return found[0] if found else None
+
+    def scan(self, views: Views) -> list[Hit]:
+        """All hits of all views, deduplicated (a skeleton hit never repeats a plain one)."""
+        found: dict[tuple[str, str, int, int], tuple[str, str, float]] = {}
+        for view, automaton, tokens in (
+            (PLAIN, self._plain_ac, views.plain),
+            (SKELETON, self._skeleton_ac, views.skeleton),
+        ):
+            if automaton is None or not tokens:
+                continue
+            text = " " + " ".join(tokens) + " "
+            starts: dict[int, int] = {}
+            offset = 1
+            for index, token in enumerate(tokens):
+                starts[offset] = index
+                offset += len(token) + 1
+            for end_char, (key_len, ntok, entries) in automaton.iter(text):
+                first = starts[end_char - key_len + 2]
+                last = first + ntok - 1
+                for kind, name, term, weight in entries:
+                    ident = (kind, name, first, last)
+                    old = found.get(ident)
+                    if old is None or old[2] < weight:
+                        found[ident] = (term, view, weight)
+        if self._fuzzy_words or self.number_slots:
+            self._scan_tokens(views.plain, found)
+        hits = [Hit(kind, name, term, view, first, last, weight)
+                for (kind, name, first, last), (term, view, weight) in found.items()]
+        hits.sort(key=lambda h: (h.start, h.end))
+        return hits
+
+    def _scan_tokens(self, tokens: tuple[str, ...], found: dict) -> None:
+        for index, token in enumerate(tokens):
+            if self.number_slots and token.isdigit():
+                for entry in self.number_slots:
+                    found.setdefault((entry.kind, entry.name, index, index), (entry.term, PLAIN, 1.0))
+            if (self._fuzzy_words and len(token) >= FUZZY_MIN_LEN and token.isalpha()
+                    and token not in self._single_words):
+                word = self._fuzzy_lookup(token)
+                if word is None:
+                    continue
+                for entry in self._fuzzy_entries[word]:
+                    found.setdefault((entry.kind, entry.name, index, index), (entry.term, FUZZY, FUZZY_WEIGHT))
+
+
+def _automaton(table: dict[str, list[Entry]], view: str) -> ahocorasick.Automaton | None:
+    """Values carry (key length, token count, entries with their weight in this view)."""
+    if not table:
+        return None
+    automaton = ahocorasick.Automaton()
+    for key, entries in table.items():
+        padded = f" {key} "
+        weighted = tuple(
+            (e.kind, e.name, e.term, 1.0 if view == PLAIN or e.skeleton_ok else SKELETON_WEIGHT) for e in entries
+        )
+        automaton.add_word(padded, (len(padded), key.count(" ") + 1, weighted))
+    automaton.make_automaton()
+    return automaton
