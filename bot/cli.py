@@ -4,26 +4,50 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.config import LOG_LEVELS, Config, ConfigError, load_config
 from bot.content.loader import default_content_root, load_content
 from bot.content.yamlsource import ContentError
 
 CAP_BYTES = 4096 * 4  # enough bytes for 4,096 characters of UTF-8
 
 
-def _load_matcher(content_path: Path | None):
+def _content_path(args: argparse.Namespace) -> Path | None:
+    return getattr(args, "content", None) or args.config_obj.content_path
+
+
+def _load_matcher(args: argparse.Namespace):
     from bot.matching import Matcher
 
-    return Matcher(load_content(content_path))
+    config: Config = args.config_obj
+    return Matcher(load_content(_content_path(args), config.language))
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """The console conversation: no token, no network."""
+    from bot.conversation.engine import Engine
+    from bot.platforms.console import run_console
+
+    config: Config = args.config_obj
+    country = args.country.upper() if args.country and args.country != "international" else args.country
+    if country == "UK":
+        country = "GB"
+    engine = Engine.from_content(_content_path(args), config.language, config.default_country)
+    if country and not engine.directory.known(country):
+        known = ", ".join(engine.directory.codes())
+        print(f"safety-bot chat: no resources for country {args.country!r} (known: {known})", file=sys.stderr)
+        return 2
+    return run_console(engine, country)
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
     """One message per stdin line -> one JSON object per stdout line."""
-    matcher = _load_matcher(args.content)
+    matcher = _load_matcher(args)
     out = sys.stdout
     for raw in sys.stdin.buffer:
         line = raw[:CAP_BYTES].decode("utf-8", errors="replace").rstrip("\r\n")
@@ -36,7 +60,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from bot.evaluation import EvalFileError, evaluate, format_report, read_labelled
 
-    matcher = _load_matcher(args.content)
+    matcher = _load_matcher(args)
     try:
         messages = read_labelled(args.file)
     except (OSError, EvalFileError) as exc:
@@ -62,12 +86,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from bot.content.lint import lint_matcher
+    from bot.content.lint import Finding, lint_matcher
     from bot.matching import Matcher
 
     started = time.perf_counter()
     try:
-        content = load_content(args.path)
+        content = load_content(args.path or args.config_obj.content_path, args.config_obj.language)
         matcher = Matcher(content)
     except ContentError as exc:
         for where, message in exc.problems:
@@ -77,10 +101,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     findings = lint_matcher(content, matcher)
     try:
         from bot.conversation.lint import lint_conversation
-    except ImportError:
-        pass
-    else:
+
         findings += lint_conversation(content, matcher)
+    except ContentError as exc:
+        findings += [Finding("error", where, message) for where, message in exc.problems]
     for finding in findings:
         print(finding)
     errors = sum(f.level == "error" for f in findings)
@@ -93,17 +117,32 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                        help="YAML config file (default: $SAFETY_BOT_CONFIG, else built-in defaults)")
+    common.add_argument("--log-level", choices=LOG_LEVELS, type=str.upper, default=argparse.SUPPRESS,
+                        help="log level (default: $LOG_LEVEL, else the config, else WARNING)")
     parser = argparse.ArgumentParser(
         prog="safety-bot",
-        description="A confidential safety chatbot for teenagers (Discord, Telegram, console).",
+        description="A confidential safety chatbot for teenagers (Discord, Telegram, console). "
+                    "Start with `safety-bot chat`.",
+        parents=[common],
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def content_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--content", type=Path, default=None, metavar="DIR",
-                       help=f"content directory (default: {default_content_root()})")
+                       help=f"content directory (default: the config's content_path, else {default_content_root()})")
 
-    p = sub.add_parser("classify", help="classify messages from stdin, one JSON result per line",
+    p = sub.add_parser("chat", parents=[common], help="talk to the bot in this terminal (no token, no network)",
+                       description="The console conversation. Type a number to pick a choice or write a message; "
+                                   "/menu, /country, /privacy, /quit. Works with piped stdin for scripts.")
+    p.add_argument("--country", metavar="CC", default=None,
+                   help="ISO country code for helplines, e.g. GB, US, AU (default: the config's default_country)")
+    content_option(p)
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("classify", parents=[common], help="classify messages from stdin, one JSON result per line",
                        description="Read one message per line on stdin; write one JSON object per line: "
                                    '{"intent", "crisis", "crisis_level", "confidence"}. Lines are cut to '
                                    "4,096 characters; invalid UTF-8 is replaced, never fatal.")
@@ -112,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     content_option(p)
     p.set_defaults(func=cmd_classify)
 
-    p = sub.add_parser("eval", help="measure the matcher on a labelled JSONL file",
+    p = sub.add_parser("eval", parents=[common], help="measure the matcher on a labelled JSONL file",
                        description='Each line: {"text", "intent", "crisis", "note"?}. Notes starting with '
                                    '"hard negative" count towards the hard-negative false-alarm rate.')
     p.add_argument("file", type=Path, metavar="FILE.jsonl")
@@ -125,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     content_option(p)
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("check", help="validate the content (file:line errors, non-zero exit)",
+    p = sub.add_parser("check", parents=[common], help="validate the content (file:line errors, non-zero exit)",
                        description="Validate schema, references, rules that can never fire, and that every "
                                    "example matches its intent and no counter-example does.")
     p.add_argument("path", nargs="?", type=Path, default=None, metavar="PATH",
@@ -135,9 +174,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _setup_logging(level: str) -> None:
+    """Our own lines only; library loggers stay at WARNING whatever the level (they can log payloads)."""
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    for name in ("discord", "telegram", "httpx", "httpcore", "aiohttp", "asyncio"):
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        config = load_config(getattr(args, "config", None))
+    except ConfigError as exc:
+        print(f"safety-bot: {exc}", file=sys.stderr)
+        return 2
+    args.config_obj = config
+    _setup_logging(getattr(args, "log_level", None) or config.log_level)
     try:
         return int(args.func(args))
     except ContentError as exc:

@@ -41,6 +41,9 @@ def lint_matcher(content: Content, matcher: Matcher) -> list[Finding]:
             err(intent.where, f"intent {intent.id} is not in shared/taxonomy.md (ids are a public contract)")
         if intent.id in ALWAYS_CRISIS and intent.crisis_level is None:
             err(intent.where, f"intent {intent.id} must set crisis_level (the taxonomy makes it always a crisis)")
+        for other in intent.overrides:
+            if other not in content.intents:
+                warn(intent.where, f"intent {intent.id} overrides unknown intent {other} (no effect)")
         if not intent.rules:
             err(intent.where, f"intent {intent.id} has no rules")
         if len(intent.examples) < MIN_EXAMPLES:

@@ -438,7 +438,3 @@ def _check_references(content: Content, problems: _Problems) -> None:
             problems.add(content.crisis.where, f"crisis silencer {name} is not a defined concept")
     if content.decision.fallback not in content.intents:
         problems.add(None, f"decision fallback {content.decision.fallback!r} is not a defined intent")
-    for intent in content.intents.values():
-        for other in intent.overrides:
-            if other not in content.intents:
-                problems.add(intent.where, f"intent {intent.id} overrides unknown intent {other}")

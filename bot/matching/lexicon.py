@@ -25,6 +25,10 @@ SKELETON_WEIGHT = 0.8
 FUZZY_WEIGHT = 0.7
 FUZZY_MIN_LEN = 5
 SKELETON_MIN_LEN = 4
+PREFIX_MIN_LEN = 4
+JOINED_MIN_LEN = 8
+"""Space-less forms of phrases this long are also found inside longer tokens ("#iwanttodie")."""
+JOINED = "joined"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,10 @@ class Lexicon:
         self._fuzzy_entries: dict[str, list[Entry]] = {}
         self.number_slots: tuple[Entry, ...] = ()
         self.keys_by_term: dict[tuple[str, str, str], int] = {}
+        self._word_views: dict[str, Views] = {}
+        self._prefix_plain: dict[str, list[Entry]] = {}
+        self._prefix_skeleton: dict[str, list[Entry]] = {}
+        self._joined: dict[str, list[Entry]] = {}
         problems: list[tuple[Where | None, str]] = []
         numbers: list[Entry] = []
         for concept in content.concepts.values():
@@ -83,17 +91,28 @@ class Lexicon:
         self._fuzzy_words = tuple(self._fuzzy_entries)
         self._plain_ac = _automaton(self._plain, PLAIN)
         self._skeleton_ac = _automaton(self._skeleton, SKELETON)
+        self._prefix_plain_ac = _automaton(self._prefix_plain, PLAIN, padded_end=False)
+        self._prefix_skeleton_ac = _automaton(self._prefix_skeleton, SKELETON, padded_end=False)
+        self._joined_ac = _automaton(self._joined, JOINED, padded_start=False, padded_end=False)
         self._fuzzy_lookup = lru_cache(maxsize=8192)(self._fuzzy_match)
 
     def _add(self, entry: Entry, term: Term, problems: list, fuzzy: bool, skeleton: bool = True) -> None:
+        text = term.text.lower()
+        prefix = text.endswith("*")
+        if prefix:
+            text = text[:-1]
+            if len(text.split()[-1] if text.split() else "") < PREFIX_MIN_LEN or "*" in text:
+                problems.append((term.where, f"term {term.text!r}: a * may only end the last word, after "
+                                             f"at least {PREFIX_MIN_LEN} letters"))
+                return
         try:
-            phrases = expand_term(term.text.lower(), term.inflect)
+            phrases = expand_term(text, term.inflect and not prefix)
         except TermSyntaxError as exc:
             problems.append((term.where, f"term {term.text!r}: {exc}"))
             return
         count = 0
         for phrase in phrases:
-            views = self.normaliser.views(phrase)
+            views = self._phrase_views(phrase)
             if not views.plain:
                 problems.append((term.where, f"term {term.text!r} has no letters or digits after normalising"))
                 return
@@ -101,30 +120,51 @@ class Lexicon:
                 problems.append((term.where, f"term {term.text!r} contains punctuation that splits a phrase "
                                  "(. , ; ? ! and new lines end a phrase)"))
                 return
-            keys = [(self._plain, " ".join(views.plain))]
+            plain_table, skeleton_table = (
+                (self._prefix_plain, self._prefix_skeleton) if prefix else (self._plain, self._skeleton))
+            keys = [(plain_table, " ".join(views.plain))]
             skeleton_key = " ".join(views.skeleton)
             # A one-word skeleton shorter than 4 letters is too lossy ("pills" -> "pis" = "pls").
             if skeleton and (len(views.skeleton) > 1 or len(skeleton_key) >= SKELETON_MIN_LEN
                              or views.skeleton == views.plain):
-                keys.append((self._skeleton, skeleton_key))
-            if len(views.plain) > 1:
-                keys.append((self._plain, "".join(views.plain)))
+                keys.append((skeleton_table, skeleton_key))
+            if len(views.plain) > 1 and not prefix:
+                joined = "".join(views.plain)
+                keys.append((self._plain, joined))
                 if skeleton:
                     keys.append((self._skeleton, "".join(views.skeleton)))
+                if len(joined) >= JOINED_MIN_LEN:
+                    keys.append((self._joined, joined))
             for table, key in keys:
                 bucket = table.setdefault(key, [])
                 if entry not in bucket:
                     bucket.append(entry)
                     count += 1
-            if fuzzy and len(views.plain) == 1 and len(views.plain[0]) >= FUZZY_MIN_LEN:
+            if fuzzy and not prefix and len(views.plain) == 1 and len(views.plain[0]) >= FUZZY_MIN_LEN:
                 bucket = self._fuzzy_entries.setdefault(views.plain[0], [])
                 if entry not in bucket:
                     bucket.append(entry)
         self.keys_by_term[(entry.kind, entry.name, term.text)] = count
 
+    def _phrase_views(self, phrase: str) -> Views:
+        """Normalise a term word by word (cached): expansions share most words, and per word is the
+        same as the whole phrase unless single letters would be joined ("k m s")."""
+        words = phrase.split()
+        if any(len(a) == 1 and len(b) == 1 for a, b in zip(words, words[1:], strict=False)):
+            return self.normaliser.views(phrase)
+        plain: list[str] = []
+        skeleton: list[str] = []
+        for word in words:
+            cached = self._word_views.get(word)
+            if cached is None:
+                cached = self._word_views[word] = self.normaliser.views(word)
+            plain += cached.plain
+            skeleton += cached.skeleton
+        return Views(tuple(plain), tuple(skeleton))
+
     @property
     def size(self) -> int:
-        return len(self._plain) + len(self._skeleton)
+        return len(self._plain) + len(self._skeleton) + len(self._prefix_plain) + len(self._prefix_skeleton)
 
     def _fuzzy_match(self, token: str) -> str | None:
         cutoff = 1 if len(token) < 9 else 2
@@ -134,26 +174,33 @@ class Lexicon:
     def scan(self, views: Views) -> list[Hit]:
         """All hits of all views, deduplicated (a skeleton hit never repeats a plain one)."""
         found: dict[tuple[str, str, int, int], tuple[str, str, float]] = {}
-        for view, automaton, tokens in (
-            (PLAIN, self._plain_ac, views.plain),
-            (SKELETON, self._skeleton_ac, views.skeleton),
+        for view, automata, tokens in (
+            (PLAIN, (self._plain_ac, self._prefix_plain_ac), views.plain),
+            (SKELETON, (self._skeleton_ac, self._prefix_skeleton_ac), views.skeleton),
         ):
-            if automaton is None or not tokens:
+            if not tokens:
                 continue
             text = " " + " ".join(tokens) + " "
-            starts: dict[int, int] = {}
+            offsets: list[int] = []
             offset = 1
-            for index, token in enumerate(tokens):
-                starts[offset] = index
+            for token in tokens:
+                offsets.append(offset)
                 offset += len(token) + 1
-            for end_char, (key_len, ntok, entries) in automaton.iter(text):
-                first = starts[end_char - key_len + 2]
-                last = first + ntok - 1
-                for kind, name, term, weight in entries:
-                    ident = (kind, name, first, last)
-                    old = found.get(ident)
-                    if old is None or old[2] < weight:
-                        found[ident] = (term, view, weight)
+            starts = {o: i for i, o in enumerate(offsets)}
+            exact, prefix = automata
+            if exact is not None:
+                for end_char, (key_len, ntok, entries) in exact.iter(text):
+                    first = starts[end_char - key_len + 2]
+                    _record(found, entries, first, first + ntok - 1, view)
+            if prefix is not None:
+                for end_char, (key_len, ntok, entries) in prefix.iter(text):
+                    first = starts[end_char - key_len + 2]
+                    _record(found, entries, first, first + ntok - 1, view)
+        if self._joined_ac is not None:
+            for index, token in enumerate(views.plain):
+                if len(token) >= JOINED_MIN_LEN:
+                    for _, (_, _, entries) in self._joined_ac.iter(token):
+                        _record(found, entries, index, index, JOINED)
         if self._fuzzy_words or self.number_slots:
             self._scan_tokens(views.plain, found)
         hits = [Hit(kind, name, term, view, first, last, weight)
@@ -175,16 +222,29 @@ class Lexicon:
                     found.setdefault((entry.kind, entry.name, index, index), (entry.term, FUZZY, FUZZY_WEIGHT))
 
 
-def _automaton(table: dict[str, list[Entry]], view: str) -> ahocorasick.Automaton | None:
-    """Values carry (key length, token count, entries with their weight in this view)."""
+def _record(found: dict, entries: tuple, first: int, last: int, view: str) -> None:
+    for kind, name, term, weight in entries:
+        ident = (kind, name, first, last)
+        old = found.get(ident)
+        if old is None or old[2] < weight:
+            found[ident] = (term, view, weight)
+
+
+def _automaton(table: dict[str, list[Entry]], view: str, padded_start: bool = True,
+               padded_end: bool = True) -> ahocorasick.Automaton | None:
+    """Values carry (key length incl. padding, token count, entries with their weight in this view).
+
+    Prefix keys (a curator's ``harm*``) have no trailing space, so they end inside a token.
+    """
     if not table:
         return None
     automaton = ahocorasick.Automaton()
     for key, entries in table.items():
-        padded = f" {key} "
-        weighted = tuple(
-            (e.kind, e.name, e.term, 1.0 if view == PLAIN or e.skeleton_ok else SKELETON_WEIGHT) for e in entries
-        )
+        padded = (" " if padded_start else "") + key + (" " if padded_end else "")
+        weight_of = (lambda e: 1.0) if view == PLAIN else (
+            lambda e: 1.0 if e.skeleton_ok else SKELETON_WEIGHT)
+        weighted = tuple((e.kind, e.name, e.term, weight_of(e)) for e in entries)
+        # first token = hit end - len(padded) + 2, with or without the trailing space
         automaton.add_word(padded, (len(padded), key.count(" ") + 1, weighted))
     automaton.make_automaton()
     return automaton

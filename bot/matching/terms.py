@@ -6,8 +6,8 @@ notations, expanded at load time:
 * ``(a|b)`` one of several words: ``send (it|them) to``
 * ``[a]`` or ``[a|b]`` optional words: ``post [my|the] pics``
 
-Then each term gets inflections (``leak`` -> leaks, leaked, leaking; for phrases the first and
-the last word are inflected) unless listed under ``exact``, and multi-word terms also get a
+Then each term gets inflections (``leak`` -> leaks, leaked, leaking; in phrases the first word
+is inflected) unless listed under ``exact``, and multi-word terms also get a
 space-less variant (``kill myself`` -> ``killmyself``) because spaced letters and hashtags
 arrive joined.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-MAX_EXPANSIONS = 256
+MAX_EXPANSIONS = 128
 
 _GROUP_RE = re.compile(r"\(([^()\[\]]*)\)|\[([^()\[\]]*)\]")
 _VOWELS = set("aeiou")
@@ -48,7 +48,8 @@ def expand_alternatives(term: str) -> list[str]:
         for option in options:
             results.append(current[: match.start()] + " " + option.strip() + " " + current[match.end() :])
         if len(results) + len(done) > MAX_EXPANSIONS:
-            raise TermSyntaxError(f"expands to more than {MAX_EXPANSIONS} phrases")
+            raise TermSyntaxError(f"expands to more than {MAX_EXPANSIONS} phrases: split it into two concepts "
+                                  "and a rule with `within` instead")
     if any(c in phrase for phrase in done for c in "()[]|"):
         raise TermSyntaxError("nested or stray brackets")
     seen: dict[str, None] = {}
@@ -90,14 +91,12 @@ def inflect_word(word: str) -> set[str]:
 
 
 def inflect_phrase(phrase: str) -> set[str]:
-    """Inflect the first and the last word of a phrase (not both at once)."""
+    """Inflect a single word fully; in a phrase only the first word (phrases lead with the verb:
+    "post them" -> posted them). Other forms are written out by the curator: ``(pic|pics)``."""
     words = phrase.split()
     variants = {phrase}
     for form in inflect_word(words[0]) if words[0] not in _UNINFLECTED else ():
         variants.add(" ".join([form, *words[1:]]))
-    if len(words) > 1 and words[-1] not in _UNINFLECTED:
-        for form in inflect_word(words[-1]):
-            variants.add(" ".join([*words[:-1], form]))
     return variants
 
 

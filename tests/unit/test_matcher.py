@@ -125,3 +125,20 @@ def test_as_json_has_the_classify_contract(mini_matcher):
     out = mini_matcher.match("hi").as_json()
     assert set(out) == {"intent", "crisis", "crisis_level", "confidence"}
     assert 0.0 <= out["confidence"] <= 1.0
+
+
+def test_prefix_terms_and_joined_tokens(tmp_path):
+    from tests.conftest import MINI_INTENTS, write_content
+
+    root = write_content(tmp_path / "i", MINI_INTENTS, extra={
+        "en/more.yaml": 'concepts:\n  HARM: ["self harm*"]\n',
+    })
+    crisis = root / "en" / "crisis.yaml"
+    crisis.write_text(crisis.read_text() + "    - id: crisis.harm\n      any: [HARM]\n      level: crisis\n")
+    matcher = Matcher(load_content(root))
+    assert matcher.match("i keep self harmimg").crisis
+    assert matcher.match("no self harmony here").crisis  # a prefix is a prefix: curators pick safe ones
+    assert not matcher.match("selfish harm").crisis
+    hashtag = matcher.match("#iwanttodie")
+    assert hashtag.crisis
+    assert {h["view"] for e in hashtag.explanation() for h in e["hits"]} == {"joined"}

@@ -1,0 +1,129 @@
+"""Configuration: an optional YAML file, overridden by environment variables, with clear errors.
+
+Precedence: built-in defaults < config file (``--config PATH`` or ``SAFETY_BOT_CONFIG``) <
+environment variables < command-line options. Unknown keys and bad values are errors that name
+the key, never silently ignored. Tokens are never read from the file: only from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(ValueError):
+    """The configuration is invalid; the message says which key and why."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_message_chars: int = 4096
+    state_ttl_minutes: int = 30
+    state_max_entries: int = 10000
+    messages_per_minute: int = 20
+
+
+@dataclass(frozen=True)
+class Config:
+    default_country: str = "international"
+    language: str = "en"
+    content_path: Path | None = None
+    log_level: str = "WARNING"
+    limits: Limits = field(default_factory=Limits)
+    source: str = "defaults"
+
+
+ENV = {
+    "SAFETY_BOT_DEFAULT_COUNTRY": "default_country",
+    "SAFETY_BOT_LANGUAGE": "language",
+    "SAFETY_BOT_CONTENT": "content_path",
+    "LOG_LEVEL": "log_level",
+}
+
+
+def _check_country(value: Any, key: str) -> str:
+    if not isinstance(value, str) or not (re.fullmatch(r"[A-Za-z]{2}", value) or value == "international"):
+        raise ConfigError(f"{key}: expected an ISO 3166-1 alpha-2 country code such as GB or US, or 'international'")
+    code = value.upper() if value != "international" else value
+    if code == "UK":
+        raise ConfigError(f"{key}: use GB for the United Kingdom")
+    return code
+
+
+def _check_positive_int(value: Any, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{key}: expected a whole number of at least 1, got {value!r}")
+    return value
+
+
+def _build(data: Mapping[str, Any], source: str) -> Config:
+    known = {f.name for f in fields(Config)} - {"source"}
+    for key in data:
+        if key not in known:
+            raise ConfigError(f"{source}: unknown key {key!r} (known: {', '.join(sorted(known))})")
+    values: dict[str, Any] = {}
+    if "default_country" in data:
+        values["default_country"] = _check_country(data["default_country"], "default_country")
+    if "language" in data:
+        language = data["language"]
+        if not isinstance(language, str) or not re.fullmatch(r"[a-z]{2}", language):
+            raise ConfigError("language: expected a two-letter language code such as en")
+        values["language"] = language
+    if data.get("content_path") is not None:
+        if not isinstance(data["content_path"], str):
+            raise ConfigError("content_path: expected a directory path")
+        values["content_path"] = Path(data["content_path"]).expanduser()
+    if "log_level" in data:
+        level = str(data["log_level"]).upper()
+        if level not in LOG_LEVELS:
+            raise ConfigError(f"log_level: expected one of {', '.join(LOG_LEVELS)}")
+        values["log_level"] = level
+    if "limits" in data:
+        limits = data["limits"]
+        if not isinstance(limits, Mapping):
+            raise ConfigError("limits: expected a mapping")
+        known_limits = {f.name for f in fields(Limits)}
+        for key, value in limits.items():
+            if key not in known_limits:
+                raise ConfigError(f"limits: unknown key {key!r} (known: {', '.join(sorted(known_limits))})")
+            _check_positive_int(value, f"limits.{key}")
+        values["limits"] = Limits(**dict(limits))
+    return Config(source=source, **values)
+
+
+def load_config(path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    """Defaults, then the file (if any), then the environment."""
+    env = os.environ if environ is None else environ
+    path = path or env.get("SAFETY_BOT_CONFIG") or None
+    data: dict[str, Any] = {}
+    source = "defaults"
+    if path:
+        file = Path(path).expanduser()
+        try:
+            loaded = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file not found: {file}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read config file {file} ({type(exc).__name__})") from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f":{mark.line + 1}" if mark else ""
+            raise ConfigError(f"{file}{where}: not valid YAML") from None
+        if loaded is None:
+            loaded = {}
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{file}: expected a mapping of settings")
+        data.update(loaded)
+        source = str(file)
+    for variable, key in ENV.items():
+        if env.get(variable):
+            data[key] = env[variable]
+    return _build(data, source)
