@@ -28,7 +28,7 @@ class ContentError(Exception):
     """One or more problems in the content, each tied to a file and line."""
 
     def __init__(self, problems: list[tuple[Where | None, str]]):
-        self.problems = problems
+        self.problems = list(dict.fromkeys(problems))  # one line per distinct problem
         super().__init__("\n".join(format_problem(w, m) for w, m in problems))
 
 
@@ -54,8 +54,11 @@ class LList(list):
     where: Where
 
 
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: much faster
+
+
 def _make_loader(path: str) -> type[yaml.SafeLoader]:
-    class _Loader(yaml.SafeLoader):
+    class _Loader(_BASE_LOADER):  # type: ignore[valid-type,misc]
         pass
 
     def _where(node: yaml.Node) -> Where:

@@ -66,6 +66,8 @@ class Lexicon:
         self._prefix_plain: dict[str, list[Entry]] = {}
         self._prefix_skeleton: dict[str, list[Entry]] = {}
         self._joined: dict[str, list[Entry]] = {}
+        # Concepts the crisis check reads get every robustness variant (recall first).
+        self._crisis = frozenset(c for r in content.crisis.rules for c in (*r.all, *r.any))
         problems: list[tuple[Where | None, str]] = []
         numbers: list[Entry] = []
         for concept in content.concepts.values():
@@ -125,10 +127,14 @@ class Lexicon:
             keys = [(plain_table, " ".join(views.plain))]
             skeleton_key = " ".join(views.skeleton)
             # A one-word skeleton shorter than 4 letters is too lossy ("pills" -> "pis" = "pls").
-            if skeleton and (len(views.skeleton) > 1 or len(skeleton_key) >= SKELETON_MIN_LEN
-                             or views.skeleton == views.plain):
+            multi = len(views.plain) > 1
+            # Lossy views of long phrases are rarely worth their keys: single words always get
+            # a skeleton key, phrases only when the concept asks for it (or it guards a crisis).
+            if skeleton and (not multi or entry.skeleton_ok or entry.name in self._crisis) and (
+                    multi or len(skeleton_key) >= SKELETON_MIN_LEN or views.skeleton == views.plain):
                 keys.append((skeleton_table, skeleton_key))
-            if len(views.plain) > 1 and not prefix:
+            if multi and not prefix and entry.name in self._crisis:
+                # Spaced-out letters ("k i l l m y s e l f") and hashtags arrive joined.
                 joined = "".join(views.plain)
                 keys.append((self._plain, joined))
                 if skeleton:
@@ -239,11 +245,17 @@ def _automaton(table: dict[str, list[Entry]], view: str, padded_start: bool = Tr
     if not table:
         return None
     automaton = ahocorasick.Automaton()
+    left = " " if padded_start else ""
+    right = " " if padded_end else ""
+    shared: dict[tuple[Entry, ...], tuple] = {}  # many keys share one entry list
     for key, entries in table.items():
-        padded = (" " if padded_start else "") + key + (" " if padded_end else "")
-        weight_of = (lambda e: 1.0) if view == PLAIN else (
-            lambda e: 1.0 if e.skeleton_ok else SKELETON_WEIGHT)
-        weighted = tuple((e.kind, e.name, e.term, weight_of(e)) for e in entries)
+        padded = left + key + right
+        ident = tuple(entries)
+        weighted = shared.get(ident)
+        if weighted is None:
+            weighted = shared[ident] = tuple(
+                (e.kind, e.name, e.term, 1.0 if view == PLAIN or e.skeleton_ok else SKELETON_WEIGHT)
+                for e in entries)
         # first token = hit end - len(padded) + 2, with or without the trailing space
         automaton.add_word(padded, (len(padded), key.count(" ") + 1, weighted))
     automaton.make_automaton()

@@ -86,6 +86,24 @@ def _explain(firing: Firing, channel: str) -> dict[str, Any]:
     }
 
 
+def _index(rules: list[Rule]) -> dict[str, list[tuple[int, Rule]]]:
+    """Rules by a concept they cannot fire without (the first 'all', else each 'any')."""
+    index: dict[str, list[tuple[int, Rule]]] = {}
+    for order, rule in enumerate(rules):
+        for concept in rule.all[:1] or rule.any:
+            index.setdefault(concept, []).append((order, rule))
+    return index
+
+
+def _candidates(index: dict[str, list[tuple[int, Rule]]], grouped: dict) -> list[Rule]:
+    """Only rules whose trigger concept was seen, in their content order (cheap for 200+ rules)."""
+    found: dict[int, Rule] = {}
+    for concept in grouped:
+        for order, rule in index.get(concept, ()):
+            found[order] = rule
+    return [found[order] for order in sorted(found)]
+
+
 class Matcher:
     """Compiled content; `match` is safe to call concurrently (no mutable shared state but caches)."""
 
@@ -95,6 +113,8 @@ class Matcher:
         self.lexicon = Lexicon(content, self.normaliser)
         self.intent_rules: list[Rule] = [r for i in content.intents.values() for r in i.rules]
         self.crisis_rules: list[Rule] = list(content.crisis.rules)
+        self._intent_index = _index(self.intent_rules)
+        self._crisis_index = _index(self.crisis_rules)
         self.silencers = frozenset(content.crisis.silencers)
         self.crisis_concepts = frozenset(c for r in self.crisis_rules for c in r.concepts)
 
@@ -107,7 +127,7 @@ class Matcher:
         hits = self.lexicon.scan(views)
         scopes = modifier_scopes(hits, views.plain, self.content.modifiers)
         grouped = concept_hits(hits, scopes)
-        firings = tuple(f for rule in self.intent_rules if (f := evaluate(rule, grouped)))
+        firings = tuple(f for rule in _candidates(self._intent_index, grouped) if (f := evaluate(rule, grouped)))
         crisis_firings, level = self._crisis(grouped)
         intent, confidence, candidates = self._decide(firings)
         forced = self.content.intents[intent].crisis_level if intent else None
@@ -124,7 +144,7 @@ class Matcher:
                            or not any(h.start <= e and s <= h.end for s, e in silenced)]
                     for name, hs in grouped.items()
                 }
-        firings = tuple(f for rule in self.crisis_rules if (f := evaluate(rule, grouped)))
+        firings = tuple(f for rule in _candidates(self._crisis_index, grouped) if (f := evaluate(rule, grouped)))
         best = -1
         for firing in firings:
             rank = CRISIS_LEVELS.index(firing.rule.level or "check_in")
