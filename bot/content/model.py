@@ -72,9 +72,9 @@ class Rule:
     intent: str | None = None
     level: str | None = None
 
-    @property
-    def concepts(self) -> list[str]:
-        return [*self.all, *self.any]
+    def __post_init__(self) -> None:
+        self.concepts: tuple[str, ...] = (*self.all, *self.any)
+        self.reacting: frozenset[str] = frozenset(n for n, a in self.modifiers.items() if a.kind != "ignore")
 
 
 @dataclass

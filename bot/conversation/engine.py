@@ -197,8 +197,8 @@ class Engine:
         for spec in specs:
             wanted += list(spec.choices)
         limit = len(self.topics) + 2 if any(i in REPLIES_WITH_TOPIC_LIST for i in ids) else MAX_CHOICES
-        if topic and topic in self.content.intents and topic not in FRAME_INTENTS and "country" not in wanted:
-            wanted.append("country")
+        if resources and topic not in FRAME_INTENTS and "country" not in wanted:
+            wanted.append("country")  # help depends on the country: changing it is always one tap
         if not {"menu", "not_safe"} & set(wanted) and "menu" not in ids:
             wanted.append("menu")
         choices = self._choices(wanted, code, limit, shown=set(ids))

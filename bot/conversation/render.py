@@ -14,7 +14,8 @@ def resource_line(item: ResolvedResource) -> str:
     r = item.resource
     contact = []
     if r.phone:
-        contact.append(f"call {r.phone}" + (f" ({r.phone_label})" if r.phone_label and r.phone_label != r.phone else ""))
+        label = f" ({r.phone_label})" if r.phone_label and r.phone_label != r.phone else ""
+        contact.append(f"call {r.phone}{label}")
     if r.sms:
         contact.append(f"text {r.sms}" + (f" ({r.sms_note})" if r.sms_note else ""))
     if r.url:

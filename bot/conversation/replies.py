@@ -68,7 +68,8 @@ def parse_replies(content: Content) -> dict[str, ReplySpec]:
                 continue
             for key in spec:
                 if key not in FIELDS:
-                    problems.append((where, f"unknown key {key!r} in reply {reply_id} (allowed: {', '.join(sorted(FIELDS))})"))
+                    allowed = ", ".join(sorted(FIELDS))
+                    problems.append((where, f"unknown key {key!r} in reply {reply_id} (allowed: {allowed})"))
             preview = spec.get("preview")
             if not isinstance(preview, str) or not preview.strip():
                 problems.append((where, f"reply {reply_id} needs a preview (its neutral first line)"))

@@ -21,7 +21,7 @@ COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 RESOURCE_FIELDS = {"id", "name", "kind", "phone", "phone_label", "sms", "sms_note", "url", "hours", "ages",
                    "summary", "source", "confidence", "last_verified", "notes", "everywhere"}
 CONFIDENCE = ("high", "medium", "low")
-KIND_FALLBACK = {"police": "emergency"}
+KIND_FALLBACK = {"police": "emergency", "crisis_line": "child_helpline"}
 """When neither the country nor the international list has a kind, show this kind instead."""
 
 
@@ -102,8 +102,10 @@ class Directory:
                 picked = [ResolvedResource(r, INTERNATIONAL, country.code != INTERNATIONAL)
                           for r in self.international.of_kind(kind)][:per_kind]
             if not picked and kind in KIND_FALLBACK:
-                picked = [ResolvedResource(r, country.code, False)
-                          for r in country.of_kind(KIND_FALLBACK[kind])][:per_kind]
+                other = KIND_FALLBACK[kind]
+                picked = [ResolvedResource(r, country.code, False) for r in country.of_kind(other)][:per_kind] or [
+                    ResolvedResource(r, INTERNATIONAL, country.code != INTERNATIONAL)
+                    for r in self.international.of_kind(other)][:per_kind]
             for item in picked:
                 if item.resource.id not in seen:
                     seen.add(item.resource.id)
@@ -129,7 +131,8 @@ def _parse_resource(spec: Any, problems: list, where: Where | None) -> Resource 
         return None
     for key in spec:
         if key not in RESOURCE_FIELDS:
-            problems.append((rwhere, f"unknown key {key!r} in resource (allowed: {', '.join(sorted(RESOURCE_FIELDS))})"))
+            allowed = ", ".join(sorted(RESOURCE_FIELDS))
+            problems.append((rwhere, f"unknown key {key!r} in resource (allowed: {allowed})"))
     missing = [k for k in ("id", "name", "kind", "summary", "source", "confidence") if not spec.get(k)]
     if missing:
         problems.append((rwhere, f"resource is missing {', '.join(missing)}"))
@@ -190,7 +193,8 @@ def load_directory(root: Path) -> Directory:
             if resource is None:
                 continue
             if resource.id in ids:
-                problems.append((resource.where, f"resource id {resource.id} is used twice (first at {ids[resource.id]})"))
+                first = ids[resource.id]
+                problems.append((resource.where, f"resource id {resource.id} is used twice (first at {first})"))
             ids[resource.id] = resource.where
             resources.append(resource)
         languages = doc.get("languages") or []

@@ -89,13 +89,16 @@ class Lexicon:
         if problems:
             raise ContentError(problems)
         self.number_slots = tuple(numbers)
-        self._single_words = frozenset(k for k in self._plain if " " not in k)
+        self._single_words = frozenset(k for k in self._plain if " " not in k)  # no fuzzy guess for known words
         self._fuzzy_words = tuple(self._fuzzy_entries)
         self._plain_ac = _automaton(self._plain, PLAIN)
         self._skeleton_ac = _automaton(self._skeleton, SKELETON)
         self._prefix_plain_ac = _automaton(self._prefix_plain, PLAIN, padded_end=False)
         self._prefix_skeleton_ac = _automaton(self._prefix_skeleton, SKELETON, padded_end=False)
         self._joined_ac = _automaton(self._joined, JOINED, padded_start=False, padded_end=False)
+        self.size = sum(len(t) for t in (self._plain, self._skeleton, self._prefix_plain, self._prefix_skeleton))
+        # The build tables live on inside the automata; dropping them frees ~100k Python objects.
+        del self._plain, self._skeleton, self._prefix_plain, self._prefix_skeleton, self._joined, self._word_views
         self._fuzzy_lookup = lru_cache(maxsize=8192)(self._fuzzy_match)
 
     def _add(self, entry: Entry, term: Term, problems: list, fuzzy: bool, skeleton: bool = True) -> None:
@@ -167,10 +170,6 @@ class Lexicon:
             plain += cached.plain
             skeleton += cached.skeleton
         return Views(tuple(plain), tuple(skeleton))
-
-    @property
-    def size(self) -> int:
-        return len(self._plain) + len(self._skeleton) + len(self._prefix_plain) + len(self._prefix_skeleton)
 
     def _fuzzy_match(self, token: str) -> str | None:
         cutoff = 1 if len(token) < 9 else 2

@@ -151,15 +151,19 @@ def _min_window(groups: list[list[ConceptHit]], within: int | None) -> tuple[Con
 
 
 def _fire(rule: Rule, grouped: dict[str, list[ConceptHit]],
-          allowed: Callable[[ConceptHit], bool]) -> tuple[ConceptHit, ...] | None:
+          allowed: Callable[[ConceptHit], bool] | None) -> tuple[ConceptHit, ...] | None:
     groups: list[list[ConceptHit]] = []
     for name in rule.all:
-        group = [h for h in grouped.get(name, ()) if allowed(h)]
+        group = grouped.get(name, [])
+        if allowed is not None:
+            group = [h for h in group if allowed(h)]
         if not group:
             return None
         groups.append(group)
     if rule.any:
-        group = [h for name in rule.any for h in grouped.get(name, ()) if allowed(h)]
+        group = [h for name in rule.any for h in grouped.get(name, ())]
+        if allowed is not None:
+            group = [h for h in group if allowed(h)]
         if not group:
             return None
         groups.append(group)
@@ -175,13 +179,15 @@ def evaluate(rule: Rule, grouped: dict[str, list[ConceptHit]]) -> Firing | None:
         return None
     if any(grouped.get(name) for name in rule.none):
         return None
-    reacting = frozenset(name for name, action in rule.modifiers.items() if action.kind != "ignore")
+    reacting = rule.reacting
+    touched = reacting and any(h.modifiers & reacting for name in rule.concepts for h in grouped.get(name, ()))
+    if not touched:
+        used = _fire(rule, grouped, None)
+        return Firing(rule, used, None, frozenset()) if used is not None else None
     used = _fire(rule, grouped, lambda h: not (h.modifiers & reacting))
     if used is not None:
         return Firing(rule, used, None, frozenset())
-    if not reacting:
-        return None
-    used = _fire(rule, grouped, lambda h: True)
+    used = _fire(rule, grouped, None)
     if used is None:
         return None
     present = frozenset(m for h in used for m in h.modifiers) & reacting

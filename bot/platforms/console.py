@@ -7,6 +7,7 @@ Exits cleanly on end of input and on Ctrl-C. Nothing is written anywhere but std
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import TextIO
 
@@ -60,9 +61,9 @@ class ConsoleChat:
         return True
 
     def run(self, stdin: TextIO) -> int:
-        self.out.write(BANNER + "\n")
-        self.show(self.engine.start(self.context))
         try:
+            self.out.write(BANNER + "\n")
+            self.show(self.engine.start(self.context))
             while True:
                 if self.interactive:
                     self.out.write("> ")
@@ -81,9 +82,7 @@ class ConsoleChat:
 
 def run_console(engine: Engine, country: str | None) -> int:
     stdin = sys.stdin
-    try:
+    with contextlib.suppress(AttributeError, ValueError):
         stdin.reconfigure(errors="replace")  # type: ignore[attr-defined]
-    except (AttributeError, ValueError):
-        pass
     chat = ConsoleChat(engine, country, sys.stdout, interactive=stdin.isatty())
     return chat.run(stdin)
