@@ -21,6 +21,7 @@ from bot.conversation import payload as payloads
 from bot.conversation.replies import ReplySpec, parse_replies
 from bot.conversation.resources import INTERNATIONAL, Directory, ResolvedResource, load_directory
 from bot.matching import Match, Matcher
+from bot.taxonomy import INTENT_IDS
 
 CRISIS_REPLIES = {"check_in": "crisis_check_in", "crisis": "crisis_crisis", "emergency": "crisis_emergency"}
 FRAME_INTENTS = frozenset({"greeting", "thanks", "out_of_scope"})
@@ -100,9 +101,11 @@ class Engine:
         self.replies = replies
         self.directory = directory
         self.default_country = default_country if directory.known(default_country) else INTERNATIONAL
+        ordered = [*INTENT_IDS, *(i for i in content.intents if i not in INTENT_IDS)]  # taxonomy order first
         self.topics = tuple(
-            intent_id for intent_id in content.intents
-            if intent_id not in MENU_EXCLUDES and intent_id in replies and replies[intent_id].label
+            intent_id for intent_id in ordered
+            if intent_id in content.intents and intent_id not in MENU_EXCLUDES
+            and intent_id in replies and replies[intent_id].label
         )
 
     @classmethod
@@ -189,7 +192,8 @@ class Engine:
         kinds: list[str] = []
         for spec in specs:
             kinds += [k for k in spec.resources if k not in kinds]
-        resources = tuple(self.directory.resolve(kinds, code)[:MAX_RESOURCES])
+        adults = any(spec.audience == "adults" for spec in specs)
+        resources = tuple(self.directory.resolve(kinds, code, adults=adults)[:MAX_RESOURCES])
         wanted: list[str] = []
         if any(i in REPLIES_WITH_TOPIC_LIST for i in ids):
             wanted += [*self.topics, "not_safe"]

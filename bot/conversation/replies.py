@@ -18,7 +18,7 @@ SPECIAL_CHOICES = ("country", "menu", "not_safe")
 PLACEHOLDERS = ("emergency",)
 REPLY_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
-FIELDS = {"label", "preview", "text", "steps", "footer", "resources", "choices", "sources"}
+FIELDS = {"label", "preview", "text", "steps", "footer", "resources", "choices", "sources", "audience"}
 MAX_STEPS = 6
 
 
@@ -34,6 +34,7 @@ class ReplySpec:
     choices: tuple[str, ...]
     sources: tuple[str, ...]
     where: Where | None
+    audience: str = "young_people"  # "adults": moderator/adult replies may show adult-only services
 
     def all_text(self) -> list[str]:
         return [self.preview, *self.text, *self.steps, *self.footer]
@@ -78,6 +79,8 @@ def parse_replies(content: Content) -> dict[str, ReplySpec]:
             if label is not None and (not isinstance(label, str) or not label.strip()):
                 problems.append((where, f"reply {reply_id}: label must be text"))
                 label = None
+            if spec.get("audience", "young_people") not in ("young_people", "adults"):
+                problems.append((where, f"reply {reply_id}: audience must be young_people or adults"))
             kinds = _strings(spec.get("resources"), f"reply {reply_id} resources", problems, where)
             for kind in kinds:
                 if kind not in RESOURCE_KINDS:
@@ -92,7 +95,7 @@ def parse_replies(content: Content) -> dict[str, ReplySpec]:
                 resources=kinds,
                 choices=_strings(spec.get("choices"), f"reply {reply_id} choices", problems, where),
                 sources=_strings(spec.get("sources"), f"reply {reply_id} sources", problems, where),
-                where=where,
+                where=where, audience=str(spec.get("audience", "young_people")),
             )
     for reply in replies.values():
         for choice in reply.choices:

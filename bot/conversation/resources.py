@@ -19,7 +19,8 @@ from bot.conversation.replies import RESOURCE_KINDS
 INTERNATIONAL = "international"
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 RESOURCE_FIELDS = {"id", "name", "kind", "phone", "phone_label", "sms", "sms_note", "url", "hours", "ages",
-                   "summary", "source", "confidence", "last_verified", "notes", "everywhere"}
+                   "summary", "source", "confidence", "last_verified", "notes", "everywhere", "audience"}
+AUDIENCES = ("everyone", "adults")
 CONFIDENCE = ("high", "medium", "low")
 KIND_FALLBACK = {"police": "emergency", "crisis_line": "child_helpline"}
 """When neither the country nor the international list has a kind, show this kind instead."""
@@ -42,6 +43,7 @@ class Resource:
     hours: str | None = None
     ages: str | None = None
     everywhere: bool = False
+    audience: str = "everyone"  # "adults": only shown in replies written for adults (moderators)
     where: Where | None = None
 
 
@@ -53,8 +55,8 @@ class Country:
     resources: tuple[Resource, ...]
     where: Where | None
 
-    def of_kind(self, kind: str) -> list[Resource]:
-        return [r for r in self.resources if r.kind == kind]
+    def of_kind(self, kind: str, adults: bool = False) -> list[Resource]:
+        return [r for r in self.resources if r.kind == kind and (adults or r.audience != "adults")]
 
     @property
     def emergency_number(self) -> str | None:
@@ -89,23 +91,26 @@ class Directory:
         named = sorted((c for c in self.countries if c != INTERNATIONAL), key=lambda c: self.countries[c].name)
         return [*named, INTERNATIONAL]
 
-    def resolve(self, kinds: list[str], code: str, per_kind: int = 2) -> list[ResolvedResource]:
+    def resolve(self, kinds: list[str], code: str, per_kind: int = 2,
+                adults: bool = False) -> list[ResolvedResource]:
+        """Resources of each kind for a country; adult-only services only when ``adults``."""
         country = self.country(code)
         out: list[ResolvedResource] = []
         seen: set[str] = set()
         for kind in kinds:
-            picked = [ResolvedResource(r, country.code, False) for r in country.of_kind(kind)][:per_kind]
+            picked = [ResolvedResource(r, country.code, False) for r in country.of_kind(kind, adults)][:per_kind]
             if country.code != INTERNATIONAL:
-                extra = [r for r in self.international.of_kind(kind) if r.everywhere]
+                extra = [r for r in self.international.of_kind(kind, adults) if r.everywhere]
                 picked += [ResolvedResource(r, INTERNATIONAL, False) for r in extra]
             if not picked:
                 picked = [ResolvedResource(r, INTERNATIONAL, country.code != INTERNATIONAL)
-                          for r in self.international.of_kind(kind)][:per_kind]
+                          for r in self.international.of_kind(kind, adults)][:per_kind]
             if not picked and kind in KIND_FALLBACK:
                 other = KIND_FALLBACK[kind]
-                picked = [ResolvedResource(r, country.code, False) for r in country.of_kind(other)][:per_kind] or [
+                local = [ResolvedResource(r, country.code, False) for r in country.of_kind(other, adults)]
+                picked = local[:per_kind] or [
                     ResolvedResource(r, INTERNATIONAL, country.code != INTERNATIONAL)
-                    for r in self.international.of_kind(other)][:per_kind]
+                    for r in self.international.of_kind(other, adults)][:per_kind]
             for item in picked:
                 if item.resource.id not in seen:
                     seen.add(item.resource.id)
@@ -139,6 +144,8 @@ def _parse_resource(spec: Any, problems: list, where: Where | None) -> Resource 
         return None
     if spec["kind"] not in RESOURCE_KINDS:
         problems.append((rwhere, f"resource {spec['id']}: unknown kind {spec['kind']!r}"))
+    if spec.get("audience", "everyone") not in AUDIENCES:
+        problems.append((rwhere, f"resource {spec['id']}: audience must be one of {', '.join(AUDIENCES)}"))
     if spec["confidence"] not in CONFIDENCE:
         problems.append((rwhere, f"resource {spec['id']}: confidence must be one of {', '.join(CONFIDENCE)}"))
     if not any(spec.get(k) for k in ("phone", "sms", "url")):
@@ -153,7 +160,7 @@ def _parse_resource(spec: Any, problems: list, where: Where | None) -> Resource 
         last_verified=verified, phone=_text(spec, "phone"), phone_label=_text(spec, "phone_label"),
         sms=_text(spec, "sms"), sms_note=_text(spec, "sms_note"), url=_text(spec, "url"),
         hours=_text(spec, "hours"), ages=_text(spec, "ages"), everywhere=bool(spec.get("everywhere", False)),
-        where=rwhere,
+        audience=str(spec.get("audience", "everyone")), where=rwhere,
     )
 
 
