@@ -122,16 +122,16 @@ class Engine:
     # -- entry points ------------------------------------------------------------------------
 
     def start(self, context: Context) -> Reply:
-        return self._compose(["start"], context)
+        return self.compose(["start"], context)
 
     def menu(self, context: Context) -> Reply:
-        return self._compose(["menu"], context)
+        return self.compose(["menu"], context)
 
     def privacy(self, context: Context) -> Reply:
-        return self._compose(["privacy"], context, topic="privacy")
+        return self.compose(["privacy"], context, topic="privacy")
 
     def attachment(self, context: Context) -> Reply:
-        return self._compose(["attachment"], context)
+        return self.compose(["attachment"], context)
 
     def respond(self, text: str, context: Context) -> Reply:
         """Answer free text. The text is only matched; nothing of it reaches the reply."""
@@ -148,7 +148,7 @@ class Engine:
             return self._country_picker(context)
         if target == "menu" or target not in self.replies:
             return self.menu(context)
-        return self._compose([target], context, topic=target)
+        return self.compose([target], context, topic=target)
 
     def reply_for_match(self, match: Match, context: Context) -> Reply:
         ids: list[str] = []
@@ -160,12 +160,12 @@ class Engine:
         if intent is None:
             ids.append("abstain")
             candidates = [c.intent for c in match.candidates if c.intent in self.topics]
-            return self._compose(ids, context, extra_choices=[*candidates, "menu", "not_safe"],
+            return self.compose(ids, context, extra_choices=[*candidates, "menu", "not_safe"],
                                  topic=ids[0] if level else None, match=match)
         if not (level and intent in FRAME_INTENTS):
             ids.append(intent)
         topic = next((i for i in reversed(ids) if i in self.replies), None)
-        return self._compose(ids, context, topic=topic, match=match)
+        return self.compose(ids, context, topic=topic, match=match)
 
     # -- composition -------------------------------------------------------------------------
 
@@ -176,10 +176,10 @@ class Engine:
                    payloads.Payload("c", target, code).encode())
             for code in self.directory.codes()
         )
-        base = self._compose(["country"], context)
+        base = self.compose(["country"], context)
         return replace(base, choices=choices, resources=())
 
-    def _compose(self, ids: list[str], context: Context, extra_choices: list[str] | None = None,
+    def compose(self, ids: list[str], context: Context, extra_choices: list[str] | None = None,
                  topic: str | None = None, match: Match | None = None) -> Reply:
         code = context.country if self.directory.known(context.country) else self.default_country
         emergency = self.directory.emergency_text(code)

@@ -149,7 +149,7 @@ def lint_conversation(content: Content, matcher: Matcher, today: dt.date | None 
             reply = engine.choose(f"sb1:t:{reply_id}:{code}", context)
             _check_size(reply, replies[reply_id].where, f"reply {reply_id} for {code}", err)
         for level in CRISIS_REPLIES.values():
-            reply = engine._compose([level, "sextortion"], context)
+            reply = engine.compose([level, "sextortion"], context)
             _check_size(reply, replies[level].where, f"{level} + sextortion for {code}", err)
     if INTERNATIONAL not in directory.countries:
         err(None, "no international resources")
