@@ -112,8 +112,10 @@ class Directory:
                     ResolvedResource(r, INTERNATIONAL, country.code != INTERNATIONAL)
                     for r in self.international.of_kind(other, adults)][:per_kind]
             for item in picked:
-                if item.resource.id not in seen:
-                    seen.add(item.resource.id)
+                # the same service can be listed nationally and internationally: show it once
+                keys = {item.resource.id, item.resource.url or item.resource.id}
+                if not keys & seen:
+                    seen.update(keys)
                     out.append(item)
         return out
 

@@ -84,3 +84,10 @@ def test_bad_resource_files_name_file_and_line(tmp_path):
         load_directory(tmp_path / "intents")
     text = str(info.value)
     assert "uk.yaml:" in text and "GB" in text
+
+
+def test_a_service_listed_twice_is_shown_once(engine):
+    resolved = engine.directory.resolve(["image_removal"], "US")
+    urls = [r.resource.url for r in resolved if r.resource.url]
+    assert len(urls) == len(set(urls))
+    assert "https://takeitdown.ncmec.org" in urls
