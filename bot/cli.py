@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 import time
 from collections.abc import Sequence
@@ -175,10 +174,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _setup_logging(level: str) -> None:
-    """Our own lines only; library loggers stay at WARNING whatever the level (they can log payloads)."""
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    for name in ("discord", "telegram", "httpx", "httpcore", "aiohttp", "asyncio"):
-        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    """The privacy-safe setup (bot/privacy.py), before any platform library is constructed."""
+    import os
+
+    from bot import privacy
+
+    tokens = [os.environ.get("TELEGRAM_BOT_TOKEN", ""), os.environ.get("DISCORD_BOT_TOKEN", "")]
+    privacy.configure(level, secrets=tokens)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
