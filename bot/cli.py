@@ -107,7 +107,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for finding in findings:
         print(finding)
     errors = sum(f.level == "error" for f in findings)
-    warnings = len(findings) - errors
+    warnings = sum(f.level == "warning" for f in findings)
     elapsed = time.perf_counter() - started
     summary = (f"checked {len(content.files)} files, {len(content.intents)} intents, "
                f"{len(content.concepts)} concepts: {errors} error(s), {warnings} warning(s) in {elapsed:.2f}s")

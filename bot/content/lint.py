@@ -19,7 +19,7 @@ MIN_EXAMPLES = 15
 
 @dataclass(frozen=True)
 class Finding:
-    level: str  # error | warning
+    level: str  # error | warning | info
     where: Where | None
     message: str
 

@@ -84,6 +84,7 @@ def lint_conversation(content: Content, matcher: Matcher, today: dt.date | None 
     replies = parse_replies(content)
     directory = load_directory(Path(content.root))
 
+    grades: list[float] = []
     for reply_id in (*INTENT_IDS, *FOLLOW_UPS, *FRAMES):
         if reply_id not in replies:
             err(None, f"no reply for {reply_id}")
@@ -105,8 +106,13 @@ def lint_conversation(content: Content, matcher: Matcher, today: dt.date | None 
             if re.search(r"\d{3,}", line.replace("{emergency}", "")):
                 err(reply.where, f"reply {reply.id}: numbers belong in resources (found digits in the text)")
         grade = fk_grade(" ".join(reply.all_text()))
+        grades.append(grade)
         if grade > MAX_GRADE:
             warn(reply.where, f"reply {reply.id}: reading grade {grade:.1f} (aim for about 7, age 12)")
+    if grades:
+        findings.append(Finding("info", None, f"reading level of {len(grades)} replies: mean Flesch-Kincaid grade "
+                                              f"{sum(grades) / len(grades):.1f}, highest {max(grades):.1f} "
+                                              f"(about 7 reads well at age 12)"))
     for reply_id in CRISIS_REPLY_IDS:
         reply = replies.get(reply_id)
         if reply is None:
