@@ -44,6 +44,31 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return run_console(engine, country)
 
 
+def cmd_telegram(args: argparse.Namespace) -> int:
+    """Run the Telegram bot until SIGTERM or SIGINT."""
+    import asyncio
+    import logging
+    import os
+
+    from bot.conversation.engine import Engine
+    from bot.platforms.telegram_run import serve
+
+    log = logging.getLogger("bot.cli")
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token:
+        print("safety-bot telegram: set TELEGRAM_BOT_TOKEN (from @BotFather) in the environment", file=sys.stderr)
+        return 2
+    config: Config = args.config_obj
+    secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")
+    if config.telegram.mode == "webhook" and (not config.telegram.webhook_url or not secret):
+        print("safety-bot telegram: webhook mode needs telegram.webhook_url and TELEGRAM_WEBHOOK_SECRET",
+              file=sys.stderr)
+        return 2
+    engine = Engine.from_content(_content_path(args), config.language, config.default_country)
+    log.info("content loaded; starting Telegram")
+    return asyncio.run(serve(engine, token, config, secret))
+
+
 def cmd_classify(args: argparse.Namespace) -> int:
     """One message per stdin line -> one JSON object per stdout line."""
     matcher = _load_matcher(args)
@@ -140,6 +165,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="ISO country code for helplines, e.g. GB, US, AU (default: the config's default_country)")
     content_option(p)
     p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("telegram", parents=[common], help="run the Telegram bot (token from TELEGRAM_BOT_TOKEN)",
+                       description="Runs until SIGTERM/SIGINT. Long polling by default; webhook mode with "
+                                   "telegram.mode: webhook, telegram.webhook_url and TELEGRAM_WEBHOOK_SECRET. "
+                                   "The Bot API base URL comes from telegram.base_url or TELEGRAM_API_BASE_URL.")
+    content_option(p)
+    p.set_defaults(func=cmd_telegram)
 
     p = sub.add_parser("classify", parents=[common], help="classify messages from stdin, one JSON result per line",
                        description="Read one message per line on stdin; write one JSON object per line: "

@@ -32,12 +32,23 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class TelegramConfig:
+    mode: str = "polling"  # polling | webhook
+    base_url: str | None = None  # Bot API base, e.g. http://127.0.0.1:8081/bot for a self-hosted server
+    base_file_url: str | None = None
+    webhook_url: str | None = None  # public https URL Telegram posts to (webhook mode)
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+
+
+@dataclass(frozen=True)
 class Config:
     default_country: str = "international"
     language: str = "en"
     content_path: Path | None = None
     log_level: str = "WARNING"
     limits: Limits = field(default_factory=Limits)
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
     source: str = "defaults"
 
 
@@ -47,6 +58,8 @@ ENV = {
     "SAFETY_BOT_CONTENT": "content_path",
     "LOG_LEVEL": "log_level",
 }
+TELEGRAM_ENV = {"TELEGRAM_API_BASE_URL": "base_url", "TELEGRAM_API_BASE_FILE_URL": "base_file_url",
+                "TELEGRAM_MODE": "mode", "TELEGRAM_WEBHOOK_URL": "webhook_url"}
 
 
 def _check_country(value: Any, key: str) -> str:
@@ -96,7 +109,31 @@ def _build(data: Mapping[str, Any], source: str) -> Config:
                 raise ConfigError(f"limits: unknown key {key!r} (known: {', '.join(sorted(known_limits))})")
             _check_positive_int(value, f"limits.{key}")
         values["limits"] = Limits(**dict(limits))
+    if "telegram" in data:
+        values["telegram"] = _telegram(data["telegram"])
     return Config(source=source, **values)
+
+
+def _telegram(section: Any) -> TelegramConfig:
+    if not isinstance(section, Mapping):
+        raise ConfigError("telegram: expected a mapping")
+    known = {f.name for f in fields(TelegramConfig)}
+    for key in section:
+        if key not in known:
+            raise ConfigError(f"telegram: unknown key {key!r} (known: {', '.join(sorted(known))}; "
+                              "the token comes only from TELEGRAM_BOT_TOKEN)")
+    values = dict(section)
+    if values.get("mode", "polling") not in ("polling", "webhook"):
+        raise ConfigError("telegram.mode: expected polling or webhook")
+    for key in ("base_url", "base_file_url", "webhook_url"):
+        value = values.get(key)
+        if value is not None and (not isinstance(value, str) or not re.match(r"^https?://", value)):
+            raise ConfigError(f"telegram.{key}: expected an http(s) URL")
+    if values.get("webhook_url") and not str(values["webhook_url"]).startswith("https://"):
+        raise ConfigError("telegram.webhook_url: Telegram only posts to https URLs")
+    if "webhook_port" in values:
+        _check_positive_int(values["webhook_port"], "telegram.webhook_port")
+    return TelegramConfig(**values)
 
 
 def load_config(path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None) -> Config:
@@ -126,4 +163,10 @@ def load_config(path: str | os.PathLike[str] | None = None, environ: Mapping[str
     for variable, key in ENV.items():
         if env.get(variable):
             data[key] = env[variable]
+    telegram = dict(data.get("telegram") or {}) if isinstance(data.get("telegram") or {}, dict) else data["telegram"]
+    for variable, key in TELEGRAM_ENV.items():
+        if env.get(variable) and isinstance(telegram, dict):
+            telegram[key] = env[variable]
+    if telegram:
+        data["telegram"] = telegram
     return _build(data, source)
