@@ -69,6 +69,36 @@ def cmd_telegram(args: argparse.Namespace) -> int:
     return asyncio.run(serve(engine, token, config, secret))
 
 
+def cmd_discord(args: argparse.Namespace) -> int:
+    """Run the Discord bot until SIGTERM or SIGINT."""
+    import asyncio
+    import os
+
+    from bot.conversation.engine import Engine
+    from bot.platforms.discord_run import serve
+
+    token = os.environ.get("DISCORD_BOT_TOKEN", "").strip()
+    if not token:
+        print("safety-bot discord: set DISCORD_BOT_TOKEN (Developer Portal -> Bot -> Token) in the environment",
+              file=sys.stderr)
+        return 2
+    config: Config = args.config_obj
+    engine = Engine.from_content(_content_path(args), config.language, config.default_country)
+    return asyncio.run(serve(engine, token, config))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Every enabled platform (with its token set) in one process and one event loop."""
+    import asyncio
+
+    from bot.conversation.engine import Engine
+    from bot.platforms.discord_run import run_all
+
+    config: Config = args.config_obj
+    engine = Engine.from_content(_content_path(args), config.language, config.default_country)
+    return asyncio.run(run_all(engine, config))
+
+
 def cmd_classify(args: argparse.Namespace) -> int:
     """One message per stdin line -> one JSON object per stdout line."""
     matcher = _load_matcher(args)
@@ -172,6 +202,18 @@ def build_parser() -> argparse.ArgumentParser:
                                    "The Bot API base URL comes from telegram.base_url or TELEGRAM_API_BASE_URL.")
     content_option(p)
     p.set_defaults(func=cmd_telegram)
+
+    p = sub.add_parser("discord", parents=[common], help="run the Discord bot (token from DISCORD_BOT_TOKEN)",
+                       description="Runs until SIGTERM/SIGINT. REST and gateway URLs from discord.api_base_url / "
+                                   "DISCORD_API_BASE_URL and discord.gateway_url / DISCORD_GATEWAY_URL.")
+    content_option(p)
+    p.set_defaults(func=cmd_discord)
+
+    p = sub.add_parser("run", parents=[common], help="run every enabled platform in one process",
+                       description="Starts Telegram and/or Discord (config `platforms`, each only if its token "
+                                   "is set) in one event loop; stops all on SIGTERM/SIGINT.")
+    content_option(p)
+    p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("classify", parents=[common], help="classify messages from stdin, one JSON result per line",
                        description="Read one message per line on stdin; write one JSON object per line: "

@@ -42,6 +42,16 @@ class TelegramConfig:
 
 
 @dataclass(frozen=True)
+class DiscordConfig:
+    api_base_url: str | None = None  # REST base, e.g. http://127.0.0.1:8082/api/v10 for a proxy
+    gateway_url: str | None = None  # e.g. ws://127.0.0.1:8082/gateway
+    settings_path: str = "safety-bot-servers.sqlite3"  # the only persisted state: server id -> settings
+    sharded: bool = False  # AutoShardedClient for large installs
+    sync_commands: bool = True
+    server_messages_per_minute: int = 300
+
+
+@dataclass(frozen=True)
 class Config:
     default_country: str = "international"
     language: str = "en"
@@ -49,6 +59,8 @@ class Config:
     log_level: str = "WARNING"
     limits: Limits = field(default_factory=Limits)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    discord: DiscordConfig = field(default_factory=DiscordConfig)
+    platforms: tuple[str, ...] = ("telegram", "discord")  # what `safety-bot run` starts (if its token is set)
     source: str = "defaults"
 
 
@@ -58,6 +70,8 @@ ENV = {
     "SAFETY_BOT_CONTENT": "content_path",
     "LOG_LEVEL": "log_level",
 }
+DISCORD_ENV = {"DISCORD_API_BASE_URL": "api_base_url", "DISCORD_GATEWAY_URL": "gateway_url",
+               "SAFETY_BOT_SETTINGS_DB": "settings_path"}
 TELEGRAM_ENV = {"TELEGRAM_API_BASE_URL": "base_url", "TELEGRAM_API_BASE_FILE_URL": "base_file_url",
                 "TELEGRAM_MODE": "mode", "TELEGRAM_WEBHOOK_URL": "webhook_url"}
 
@@ -111,7 +125,37 @@ def _build(data: Mapping[str, Any], source: str) -> Config:
         values["limits"] = Limits(**dict(limits))
     if "telegram" in data:
         values["telegram"] = _telegram(data["telegram"])
+    if "discord" in data:
+        values["discord"] = _discord(data["discord"])
+    if "platforms" in data:
+        platforms = data["platforms"]
+        if not isinstance(platforms, list) or not set(platforms) <= {"telegram", "discord"} or not platforms:
+            raise ConfigError("platforms: expected a list with telegram and/or discord")
+        values["platforms"] = tuple(platforms)
     return Config(source=source, **values)
+
+
+def _discord(section: Any) -> DiscordConfig:
+    if not isinstance(section, Mapping):
+        raise ConfigError("discord: expected a mapping")
+    known = {f.name for f in fields(DiscordConfig)}
+    for key in section:
+        if key not in known:
+            raise ConfigError(f"discord: unknown key {key!r} (known: {', '.join(sorted(known))}; "
+                              "the token comes only from DISCORD_BOT_TOKEN)")
+    values = dict(section)
+    for key, scheme in (("api_base_url", r"^https?://"), ("gateway_url", r"^wss?://")):
+        value = values.get(key)
+        if value is not None and (not isinstance(value, str) or not re.match(scheme, value)):
+            raise ConfigError(f"discord.{key}: expected a {'http(s)' if 'http' in scheme else 'ws(s)'} URL")
+    for key in ("sharded", "sync_commands"):
+        if key in values and not isinstance(values[key], bool):
+            raise ConfigError(f"discord.{key}: expected true or false")
+    if "server_messages_per_minute" in values:
+        _check_positive_int(values["server_messages_per_minute"], "discord.server_messages_per_minute")
+    if "settings_path" in values and not isinstance(values["settings_path"], str):
+        raise ConfigError("discord.settings_path: expected a file path")
+    return DiscordConfig(**values)
 
 
 def _telegram(section: Any) -> TelegramConfig:
@@ -169,4 +213,11 @@ def load_config(path: str | os.PathLike[str] | None = None, environ: Mapping[str
             telegram[key] = env[variable]
     if telegram:
         data["telegram"] = telegram
+    raw_discord = data.get("discord") or {}
+    discord_section = dict(raw_discord) if isinstance(raw_discord, dict) else raw_discord
+    for variable, key in DISCORD_ENV.items():
+        if env.get(variable) and isinstance(discord_section, dict):
+            discord_section[key] = env[variable]
+    if discord_section:
+        data["discord"] = discord_section
     return _build(data, source)

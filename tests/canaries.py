@@ -24,6 +24,22 @@ USERNAME = "canary_tg_username"
 #: Put this in every message text / caption a test sends on the user's behalf.
 TEXT_MARKER = "[canary-text-5d1c]"
 
+# --- Discord --------------------------------------------------------------------------------------
+
+#: Real bot-token shape: base64 of the bot's user id (24 chars) "." 6 chars "." 38 chars. Fixed, fake.
+DC_TOKEN = "NDI0MjQyNDI0MjQyNDI0MjQy.Gc4nRy.c4n4ryD1sc0rdT0k3n5d1cQ7xM8wP6zB0v1KqZ"
+
+DC_USER_ID = "1187654321098765432"
+DC_DM_CHANNEL_ID = "1187654321098765433"
+DC_GUILD_ID = "1187654321098765434"
+DC_CHANNEL_ID = "1187654321098765435"
+
+DC_USERNAME = "canary_dc_username"
+DC_GLOBAL_NAME = "Canaryglobalname"
+
+#: The token of every interaction a test feeds in (it is part of the callback and followup URLs).
+DC_INTERACTION_TOKEN = "aW50ZXJhY3Rpb24tY2FuYXJ5LXRva2VuLTVkMWM"
+
 #: Every canary in string form (ids included), without duplicates, in a fixed order.
 ALL: tuple[str, ...] = tuple(
     dict.fromkeys(
@@ -37,6 +53,14 @@ ALL: tuple[str, ...] = tuple(
             LAST_NAME,
             USERNAME,
             TEXT_MARKER,
+            DC_TOKEN,
+            DC_USER_ID,
+            DC_DM_CHANNEL_ID,
+            DC_GUILD_ID,
+            DC_CHANNEL_ID,
+            DC_USERNAME,
+            DC_GLOBAL_NAME,
+            DC_INTERACTION_TOKEN,
         )
     )
 )

@@ -20,7 +20,7 @@ log = logging.getLogger("bot.platforms.telegram")
 async def serve(engine: Engine, token: str, config: Config, webhook_secret: str = "",
                 stop: asyncio.Event | None = None) -> int:
     """Start, wait for SIGTERM/SIGINT (or ``stop``), shut down cleanly. Returns an exit code."""
-    stop = stop or asyncio.Event()
+    stop = stop or asyncio.Event()  # `safety-bot run` shares one stop event between platforms
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread / platform

@@ -33,7 +33,9 @@ def no_proxy(monkeypatch):
 def privacy_guard(capfd):
     """Production logging at DEBUG; afterwards no canary may be in the log, stdout or stderr."""
     stream = io.StringIO()
-    privacy.configure("DEBUG", secrets=[TG_TOKEN], stream=stream)
+    from tests import canaries
+
+    privacy.configure("DEBUG", secrets=[TG_TOKEN, getattr(canaries, "DC_TOKEN", "")], stream=stream)
     yield stream
     privacy.reset()
     captured = capfd.readouterr()
