@@ -182,3 +182,28 @@ async def test_an_expired_interaction_is_not_a_traceback(dc_fake, dc_client, pri
     await dc_fake.wait_for_call("POST", "/interactions/")
     await asyncio.sleep(0.05)
     assert "Traceback" not in privacy_guard.getvalue()
+
+
+async def test_missing_permission_for_the_pointer_is_not_a_traceback(dc_fake, dc_client, privacy_guard):
+    dc_fake.fail_next("POST", f"/channels/{DC_CHANNEL_ID}/messages", 403, 50013, "Missing Permissions")
+    await dc_fake.dispatch("MESSAGE_CREATE", d.guild_message_mention("help"))
+    await dc_fake.wait_for_call("POST", f"/channels/{DC_CHANNEL_ID}/messages")
+    await asyncio.sleep(0.05)
+    log = privacy_guard.getvalue()
+    assert "posting the pointer failed (missing permission): Forbidden" in log
+    assert "Traceback" not in log
+
+
+async def test_the_sharded_client_works_too(dc_fake, engine, settings):
+    from bot.platforms.discord import ShardedSafetyClient
+
+    client = ShardedSafetyClient(engine, settings, guild_ready_timeout=0.01)
+    await client.login(DC_TOKEN)
+    task = asyncio.create_task(client.connect(reconnect=False))
+    try:
+        await asyncio.wait_for(client.wait_until_ready(), 10)
+        await dc_fake.dispatch("MESSAGE_CREATE", d.dm_message("hi"))
+        sent = await dc_fake.wait_for_call("POST", f"/channels/{DC_DM_CHANNEL_ID}/messages")
+        assert sent["json"]["content"]
+    finally:
+        await stop_client(client, task)

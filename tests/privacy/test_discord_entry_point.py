@@ -84,3 +84,36 @@ async def test_negative_control_naive_logging_leaks_ids(tmp_path):
     finally:
         await fake.stop()
     assert TEXT_MARKER in find_canaries((out + err).decode(errors="replace"))
+
+
+async def test_run_starts_the_enabled_platform_and_stops_on_sigterm(tmp_path):
+    fake = FakeDiscord()
+    await fake.start()
+    env = _env(fake, "INFO", tmp_path / "s.sqlite3")
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        await fake.wait_for_op(2, timeout=60)
+        await fake.dispatch("MESSAGE_CREATE", d.dm_message("hi"))
+        await fake.wait_for_call("POST", f"/channels/{DC_DM_CHANNEL_ID}/messages", timeout=30)
+        proc.send_signal(signal.SIGTERM)
+        out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        await fake.stop()
+    output = (out + err).decode(errors="replace")
+    assert proc.returncode == 0, output
+    assert "Discord bot running" in output
+    assert not find_canaries(output)
+
+
+async def test_run_without_any_token_explains():
+    env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN")}
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    assert proc.returncode == 2
+    assert b"no platform to run" in err
