@@ -3,6 +3,8 @@ with canary identities planted and an autouse guard that fails if any reaches a 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import io
 
 import pytest
@@ -12,8 +14,11 @@ from bot.content.loader import default_content_root
 from bot.conversation.engine import Engine
 from bot.conversation.replies import parse_replies
 from bot.conversation.resources import load_directory
+from bot.platforms.discord import SafetyClient
+from bot.platforms.server_settings import ServerSettings
 from bot.platforms.telegram import TelegramSurface
-from tests.canaries import TG_TOKEN, find_canaries
+from tests.canaries import DC_TOKEN, TG_TOKEN, find_canaries
+from tests.fakes.discord_api import FakeDiscord, patch_discord_py
 from tests.fakes.telegram_api import FakeTelegramBotAPI
 
 
@@ -57,3 +62,42 @@ async def surface(fake, engine):
     await bot.start()
     yield bot
     await bot.stop()
+
+
+@pytest.fixture
+async def dc_fake():
+    fake = FakeDiscord()
+    await fake.start()
+    undo = patch_discord_py(fake.api_base, fake.gateway_url)
+    yield fake
+    undo()
+    await fake.stop()
+
+
+@pytest.fixture
+def settings(tmp_path):
+    store = ServerSettings(tmp_path / "servers.sqlite3")
+    yield store
+    store.close()
+
+
+async def start_client(engine, settings, **options) -> tuple[SafetyClient, asyncio.Task]:
+    client = SafetyClient(engine, settings, guild_ready_timeout=0.01, **options)
+    await client.login(DC_TOKEN)
+    task = asyncio.create_task(client.connect(reconnect=False))
+    await asyncio.wait_for(client.wait_until_ready(), 10)
+    return client, task
+
+
+async def stop_client(client: SafetyClient, task: asyncio.Task) -> None:
+    await client.close()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
+
+
+@pytest.fixture
+async def dc_client(dc_fake, engine, settings):
+    client, task = await start_client(engine, settings)
+    yield client
+    await stop_client(client, task)

@@ -3,57 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
-import pytest
-
-from bot.platforms.discord import PANEL_ID, SafetyClient
-from bot.platforms.server_settings import ServerSettings
+from bot.platforms.discord import PANEL_ID
 from tests.canaries import DC_CHANNEL_ID, DC_DM_CHANNEL_ID, DC_GUILD_ID, DC_TOKEN, TEXT_MARKER
+from tests.e2e.conftest import start_client, stop_client
 from tests.fakes import dc_payloads as d
-from tests.fakes.discord_api import FakeDiscord, patch_discord_py
 
 PRIVILEGED = (1 << 1) | (1 << 8) | (1 << 15)  # GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT
 MANAGE_GUILD = str(1 << 5)
-
-
-@pytest.fixture
-async def dc_fake():
-    fake = FakeDiscord()
-    await fake.start()
-    undo = patch_discord_py(fake.api_base, fake.gateway_url)
-    yield fake
-    undo()
-    await fake.stop()
-
-
-@pytest.fixture
-def settings(tmp_path):
-    store = ServerSettings(tmp_path / "servers.sqlite3")
-    yield store
-    store.close()
-
-
-async def start_client(engine, settings, **options) -> tuple[SafetyClient, asyncio.Task]:
-    client = SafetyClient(engine, settings, guild_ready_timeout=0.01, **options)
-    await client.login(DC_TOKEN)
-    task = asyncio.create_task(client.connect(reconnect=False))
-    await asyncio.wait_for(client.wait_until_ready(), 10)
-    return client, task
-
-
-async def stop_client(client: SafetyClient, task: asyncio.Task) -> None:
-    await client.close()
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError, Exception):
-        await task
-
-
-@pytest.fixture
-async def dc_client(dc_fake, engine, settings):
-    client, task = await start_client(engine, settings)
-    yield client
-    await stop_client(client, task)
 
 
 def components(body: dict) -> list[dict]:

@@ -32,8 +32,11 @@ def _env(fake: FakeDiscord, level: str, db: Path) -> dict[str, str]:
 async def test_entry_point_leaks_nothing(level, tmp_path):
     fake = FakeDiscord()
     await fake.start()
+    env = _env(fake, level, tmp_path / "s.sqlite3")
+    (tmp_path / "home").mkdir()
+    env["HOME"] = str(tmp_path / "home")
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "discord", cwd=ROOT, env=_env(fake, level, tmp_path / "s.sqlite3"),
+        sys.executable, "-m", "bot", "discord", cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         await fake.wait_for_op(2, timeout=60)  # IDENTIFY
@@ -54,7 +57,14 @@ async def test_entry_point_leaks_nothing(level, tmp_path):
     output = (out + err).decode(errors="replace")
     assert proc.returncode == 0, output
     assert not find_canaries(output), output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.sqlite3"]
+    written = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert written == ["s.sqlite3"], written  # the server-settings database and nothing else
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "s.sqlite3")
+    assert [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["server_settings"]
+    assert db.execute("SELECT COUNT(*) FROM server_settings").fetchone()[0] == 0  # no per-user rows, ever
+    db.close()
 
 
 async def test_negative_control_naive_logging_leaks_ids(tmp_path):

@@ -27,9 +27,14 @@ def _env(fake: FakeTelegramBotAPI, level: str) -> dict[str, str]:
     return env
 
 
-async def _run_bot(fake: FakeTelegramBotAPI, level: str, conversation: bool) -> tuple[int, str]:
+async def _run_bot(fake: FakeTelegramBotAPI, level: str, conversation: bool, workdir: Path | None = None,
+                   ) -> tuple[int, str]:
+    env = _env(fake, level)
+    if workdir is not None:  # a fresh working directory and HOME: afterwards nothing may exist there
+        (workdir / "home").mkdir()
+        env["HOME"] = str(workdir / "home")
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "telegram", cwd=ROOT, env=_env(fake, level),
+        sys.executable, "-m", "bot", "telegram", cwd=workdir or ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         if conversation:
@@ -56,15 +61,17 @@ def no_proxy(monkeypatch):
 
 
 @pytest.mark.parametrize("level", ["DEBUG", "INFO", "WARNING"])
-async def test_entry_point_leaks_nothing(level):
+async def test_entry_point_leaks_nothing(level, tmp_path):
     fake = FakeTelegramBotAPI(TG_TOKEN)
     await fake.start()
     try:
-        code, output = await _run_bot(fake, level, conversation=True)
+        code, output = await _run_bot(fake, level, conversation=True, workdir=tmp_path)
     finally:
         await fake.stop()
     assert code == 0, output
     assert not find_canaries(output), output
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert written == [], written  # a whole Telegram conversation writes no file at all
     if level == "DEBUG":
         assert "Telegram bot running" in output  # our own lines do appear at DEBUG/INFO
 
