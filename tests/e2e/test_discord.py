@@ -164,3 +164,11 @@ async def test_the_sharded_client_works_too(dc_fake, engine, settings):
         assert sent["json"]["content"]
     finally:
         await stop_client(client, task)
+
+
+async def test_a_dropped_gateway_connection_resumes_and_replies(dc_fake, dc_client):
+    await dc_fake.drop_connection()
+    await dc_fake.wait_for_op(6, timeout=10)  # RESUME
+    await dc_fake.dispatch("MESSAGE_CREATE", d.dm_message("hi"))
+    sent = await dc_fake.wait_for_call("POST", f"/channels/{DC_DM_CHANNEL_ID}/messages", timeout=10)
+    assert sent["json"]["content"]
