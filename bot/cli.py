@@ -253,7 +253,8 @@ def _setup_logging(level: str) -> None:
 
     from bot import privacy
 
-    tokens = [os.environ.get("TELEGRAM_BOT_TOKEN", ""), os.environ.get("DISCORD_BOT_TOKEN", "")]
+    names = ("TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET")
+    tokens = [os.environ.get(name, "") for name in names]
     privacy.configure(level, secrets=tokens)
 
 

@@ -204,7 +204,8 @@ class SafetyDiscordMixin:
 
     async def answer_interaction(self, interaction: discord.Interaction, reply: Reply) -> None:
         """Always ephemeral; an expired interaction (10062) is logged, never a traceback."""
-        if not self._within_limits(interaction.user.id, interaction.guild_id, reply.context_after(Context())):
+        within = self._within_limits(interaction.user.id, interaction.guild_id, reply.context_after(Context()))
+        if not within and reply.crisis_level is None:
             return
         content, embed, view = render(reply)
         kwargs = {"ephemeral": True, "view": view, "allowed_mentions": NONE}
@@ -247,14 +248,14 @@ class SafetyDiscordMixin:
     async def _on_dm(self, message: discord.Message) -> None:
         state = self.store.get(PLATFORM, message.author.id)
         context = state.context if state else self.engine.context()
-        if not self._within_limits(message.author.id, None, context):
-            return
         if message.attachments or message.stickers:
             reply = self.engine.attachment(context)  # never fetched: we only know one was sent
         elif not message.content.strip():
             reply = self.engine.start(context)
         else:
             reply = self.engine.respond(message.content, context)
+        if not self._within_limits(message.author.id, None, context) and reply.crisis_level is None:
+            return  # over the limit: dropped, unless the crisis check fired (never drop a crisis)
         await self.send_dm(message.channel, message.author.id, reply)
 
     async def _on_mention(self, message: discord.Message) -> None:
@@ -336,7 +337,10 @@ def _client_kwargs(guild_ready_timeout: float) -> dict:
     intents.guilds = True
     intents.dm_messages = True
     intents.guild_messages = True  # mentions of the bot still carry content without the privileged intent
-    return {"intents": intents, "allowed_mentions": NONE, "guild_ready_timeout": guild_ready_timeout}
+    # max_messages=None: discord.py would otherwise keep the last 1,000 messages (text, authors,
+    # attachment links) in memory; we never need them.
+    return {"intents": intents, "allowed_mentions": NONE, "guild_ready_timeout": guild_ready_timeout,
+            "max_messages": None}
 
 
 class SafetyClient(SafetyDiscordMixin, discord.Client):

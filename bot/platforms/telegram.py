@@ -232,9 +232,10 @@ class TelegramSurface:
         user = update.effective_user
         state = self._state(chat.id, user.language_code if user else None)
         state.message_ids.append(message.message_id)
-        if not self._allowed(state):
-            return
-        await self._send(chat.id, reply_for(state.context), state)
+        reply = reply_for(state.context)
+        if not self._allowed(state) and reply.crisis_level is None:
+            return  # over the limit: dropped, unless the crisis check fired (never drop a crisis)
+        await self._send(chat.id, reply, state)
 
     # -- handlers (registered in this order in build()) --------------------------------------
 

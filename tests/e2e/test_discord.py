@@ -172,3 +172,7 @@ async def test_a_dropped_gateway_connection_resumes_and_replies(dc_fake, dc_clie
     await dc_fake.dispatch("MESSAGE_CREATE", d.dm_message("hi"))
     sent = await dc_fake.wait_for_call("POST", f"/channels/{DC_DM_CHANNEL_ID}/messages", timeout=10)
     assert sent["json"]["content"]
+
+
+async def test_the_client_keeps_no_message_cache(dc_client):
+    assert dc_client._connection.max_messages is None

@@ -177,10 +177,13 @@ async def test_per_chat_rate_limit_holds(fake, engine):
         for number in range(5):
             fake.queue_update(p.private_text("hi", message_id=100 + number))
         await fake.wait_for_call("sendMessage", count=2)
+        fake.queue_update(p.private_text("i want to die", message_id=199))  # a crisis is never rate-limited
+        crisis = await fake.wait_for_call("sendMessage", count=3)
+        assert "glad you told me" in crisis["text"]
         fake.queue_update(p.callback("sb1:t:menu:GB"))
         await fake.wait_for_call("answerCallbackQuery")  # presses are still answered
         await asyncio.sleep(0.2)
-        assert len(fake.calls_to("sendMessage")) == 2
+        assert len(fake.calls_to("sendMessage")) == 3
         assert all(str(TG_USER_ID) not in key for key in bot.store._entries)  # keyed hashes only
     finally:
         await bot.stop()
