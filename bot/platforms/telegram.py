@@ -53,7 +53,8 @@ COMMANDS = [
     BotCommand("erase", "Delete this chat's messages"),
 ]
 MAX_REMEMBERED_MESSAGES = 200
-SEND_ATTEMPTS = 3
+SEND_ATTEMPTS = 8  # network errors (backoff capped at 8 s, ~40 s in all); 429s wait without using attempts
+MAX_RETRY_WAIT = 120.0  # seconds of 429 waiting before a reply is given up
 DEEP_LINK_RE = re.compile(r"^(?:([a-z][a-z0-9_]{0,40}?))?(?:_?([A-Z]{2}))?$")
 MEDIA = (filters.PHOTO | filters.VIDEO | filters.Document.ALL | filters.VOICE | filters.AUDIO
          | filters.Sticker.ALL | filters.VIDEO_NOTE | filters.ANIMATION | filters.CONTACT | filters.LOCATION)
@@ -201,22 +202,29 @@ class TelegramSurface:
 
     async def _send(self, chat_id: int, reply: Reply, state: ChatState | None) -> None:
         text, keyboard = render_html(reply)
-        for attempt in range(SEND_ATTEMPTS):
+        attempt = 0
+        waited = 0.0
+        while attempt < SEND_ATTEMPTS:
             try:
                 message = await self.app.bot.send_message(  # type: ignore[union-attr]
                     chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard, protect_content=True,
                     link_preview_options=LinkPreviewOptions(is_disabled=True))
             except RetryAfter as exc:
                 wait = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") else exc.retry_after
-                await asyncio.sleep(min(float(wait), 30.0))
+                wait = min(float(wait), 30.0)
+                if waited + wait > MAX_RETRY_WAIT:
+                    break
+                waited += wait
+                await asyncio.sleep(wait)
             except Forbidden:
                 log.info("a user blocked the bot; reply dropped")
                 self.store.pop(PLATFORM, chat_id)
                 return
             except NetworkError as exc:
-                if isinstance(exc, BadRequest) or attempt == SEND_ATTEMPTS - 1:
+                attempt += 1
+                if isinstance(exc, BadRequest) or attempt == SEND_ATTEMPTS:
                     raise
-                await asyncio.sleep(0.5 * (2 ** attempt))
+                await asyncio.sleep(min(8.0, 0.25 * (2 ** attempt)))
             else:
                 if state is not None:
                     state.message_ids.append(message.message_id)
