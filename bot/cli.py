@@ -36,7 +36,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     country = args.country.upper() if args.country and args.country != "international" else args.country
     if country == "UK":
         country = "GB"
-    engine = Engine.from_content(_content_path(args), config.language, config.default_country)
+    engine = Engine.from_content(_content_path(args), config.language, config.default_country, config.privacy_url)
     if country and not engine.directory.known(country):
         known = ", ".join(engine.directory.codes())
         print(f"safety-bot chat: no resources for country {args.country!r} (known: {known})", file=sys.stderr)
@@ -64,7 +64,7 @@ def cmd_telegram(args: argparse.Namespace) -> int:
         print("safety-bot telegram: webhook mode needs telegram.webhook_url and TELEGRAM_WEBHOOK_SECRET",
               file=sys.stderr)
         return 2
-    engine = Engine.from_content(_content_path(args), config.language, config.default_country)
+    engine = Engine.from_content(_content_path(args), config.language, config.default_country, config.privacy_url)
     log.info("content loaded; starting Telegram")
     return asyncio.run(serve(engine, token, config, secret))
 
@@ -83,7 +83,7 @@ def cmd_discord(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     config: Config = args.config_obj
-    engine = Engine.from_content(_content_path(args), config.language, config.default_country)
+    engine = Engine.from_content(_content_path(args), config.language, config.default_country, config.privacy_url)
     return asyncio.run(serve(engine, token, config))
 
 
@@ -95,7 +95,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.platforms.discord_run import run_all
 
     config: Config = args.config_obj
-    engine = Engine.from_content(_content_path(args), config.language, config.default_country)
+    engine = Engine.from_content(_content_path(args), config.language, config.default_country, config.privacy_url)
     return asyncio.run(run_all(engine, config))
 
 

@@ -61,6 +61,7 @@ class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     platforms: tuple[str, ...] = ("telegram", "discord")  # what `safety-bot run` starts (if its token is set)
+    privacy_url: str | None = None  # where the operator publishes PRIVACY.md; /privacy links to it
     source: str = "defaults"
 
 
@@ -69,6 +70,7 @@ ENV = {
     "SAFETY_BOT_LANGUAGE": "language",
     "SAFETY_BOT_CONTENT": "content_path",
     "LOG_LEVEL": "log_level",
+    "SAFETY_BOT_PRIVACY_URL": "privacy_url",
 }
 DISCORD_ENV = {"DISCORD_API_BASE_URL": "api_base_url", "DISCORD_GATEWAY_URL": "gateway_url",
                "SAFETY_BOT_SETTINGS_DB": "settings_path"}
@@ -127,6 +129,11 @@ def _build(data: Mapping[str, Any], source: str) -> Config:
         values["telegram"] = _telegram(data["telegram"])
     if "discord" in data:
         values["discord"] = _discord(data["discord"])
+    if data.get("privacy_url") is not None:
+        url = data["privacy_url"]
+        if not isinstance(url, str) or not url.startswith("https://"):
+            raise ConfigError("privacy_url: expected an https URL (where PRIVACY.md is published)")
+        values["privacy_url"] = url
     if "platforms" in data:
         platforms = data["platforms"]
         if not isinstance(platforms, list) or not set(platforms) <= {"telegram", "discord"} or not platforms:

@@ -66,6 +66,7 @@ class Reply:
     topic: str | None
     intent: str | None = None
     crisis_level: str | None = None
+    links: tuple[tuple[str, str], ...] = ()  # (label, https url) buttons that are not helplines
 
     @property
     def reply_ids(self) -> tuple[str, ...]:
@@ -95,7 +96,8 @@ class Engine:
     """Compiled content plus the reply texts and the resource directory."""
 
     def __init__(self, content: Content, matcher: Matcher, replies: dict[str, ReplySpec], directory: Directory,
-                 default_country: str = INTERNATIONAL):
+                 default_country: str = INTERNATIONAL, privacy_url: str | None = None):
+        self.privacy_url = privacy_url
         self.content = content
         self.matcher = matcher
         self.replies = replies
@@ -110,10 +112,11 @@ class Engine:
 
     @classmethod
     def from_content(cls, root: Path | None = None, language: str = "en",
-                     default_country: str = INTERNATIONAL) -> Engine:
+                     default_country: str = INTERNATIONAL, privacy_url: str | None = None) -> Engine:
         root = Path(root) if root else default_content_root()
         content = load_content(root, language)
-        return cls(content, Matcher(content), parse_replies(content), load_directory(root), default_country)
+        return cls(content, Matcher(content), parse_replies(content), load_directory(root), default_country,
+                   privacy_url)
 
     def context(self, country: str | None = None) -> Context:
         code = country if country and self.directory.known(country) else self.default_country
@@ -128,7 +131,11 @@ class Engine:
         return self.compose(["menu"], context)
 
     def privacy(self, context: Context) -> Reply:
-        return self.compose(["privacy"], context, topic="privacy")
+        """/privacy: what is kept (nothing), with a button to the operator's full PRIVACY.md."""
+        reply = self.compose(["privacy"], context, topic="privacy")
+        if self.privacy_url:
+            reply = replace(reply, links=(("Privacy notice", self.privacy_url),))
+        return reply
 
     def attachment(self, context: Context) -> Reply:
         return self.compose(["attachment"], context)

@@ -55,6 +55,7 @@ def render_text(reply: Reply) -> str:
     """The whole reply with numbered choices (the console layout)."""
     body = render_body(reply)
     if not reply.choices:
-        return body
+        return body + "".join(f"\n{label}: {url}" for label, url in reply.links)
     choices = "\n".join(f"  {n}) {choice.label}" for n, choice in enumerate(reply.choices, 1))
-    return f"{body}\n\n{choices}"
+    links = "".join(f"\n{label}: {url}" for label, url in reply.links)
+    return f"{body}{links}\n\n{choices}"

@@ -94,10 +94,12 @@ def render(reply: Reply) -> tuple[str, discord.Embed | None, discord.ui.View]:
     rest = body.split("\n", 1)[1] if "\n" in body else ""
     embed = discord.Embed(description=rest[:4096]) if rest.strip() else None
     view = discord.ui.View(timeout=None)
-    links = [r.resource for r in reply.resources if r.resource.url][:6]
+    for label, url in reply.links:
+        view.add_item(discord.ui.Button(label=label[:80], url=url))
+    links = [r.resource for r in reply.resources if r.resource.url][: 6 - len(reply.links)]
     for resource in links:
         view.add_item(discord.ui.Button(label=resource.name[:80], url=resource.url))
-    for choice in reply.choices[: MAX_COMPONENTS - len(links)]:
+    for choice in reply.choices[: MAX_COMPONENTS - len(links) - len(reply.links)]:
         view.add_item(ChoiceButton(choice.payload, choice.label))
     return reply.first_line, embed, view
 

@@ -88,7 +88,7 @@ def render_html(reply: Reply) -> tuple[str, InlineKeyboardMarkup | None]:
         heading = f"Help in {reply.country_name}:" if local and reply.country != "international" else "Help:"
         parts.append("\n".join([f"<b>{_esc(heading)}</b>",
                                 *(_esc(resource_line(r)) for r in reply.resources)]))
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[list[InlineKeyboardButton]] = [[InlineKeyboardButton(label, url=url)] for label, url in reply.links]
     for item in reply.resources:
         if item.resource.url:
             rows.append([InlineKeyboardButton(item.resource.name[:64], url=item.resource.url)])

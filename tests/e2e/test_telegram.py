@@ -187,3 +187,19 @@ async def test_per_chat_rate_limit_holds(fake, engine):
         assert all(str(TG_USER_ID) not in key for key in bot.store._entries)  # keyed hashes only
     finally:
         await bot.stop()
+
+
+async def test_privacy_command_links_to_the_published_notice(fake, engine):
+    import copy
+
+    linked = copy.copy(engine)  # a shallow copy with the operator's privacy URL
+    linked.privacy_url = "https://example.org/safety-bot/privacy"
+    bot = TelegramSurface(linked, TG_TOKEN, base_url=fake.base_url, base_file_url=fake.base_file_url)
+    await bot.start()
+    try:
+        fake.queue_update(p.private_text("/privacy"))
+        sent = await fake.wait_for_call("sendMessage")
+        assert "Here's what I keep: nothing." in sent["text"]
+        assert keyboard(sent)[0]["url"] == "https://example.org/safety-bot/privacy"
+    finally:
+        await bot.stop()
