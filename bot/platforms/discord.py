@@ -70,7 +70,10 @@ class ChoiceButton(discord.ui.DynamicItem[discord.ui.Button], template=r"sb1:(?P
 
     async def callback(self, interaction: discord.Interaction) -> None:
         client: SafetyDiscordMixin = interaction.client  # type: ignore[assignment]
-        await client.answer_choice(interaction, self.payload)
+        try:
+            await client.answer_choice(interaction, self.payload)
+        except Exception as exc:  # noqa: BLE001 - discord.py's default View.on_error would log str(exc)
+            log_exception(log, "a button press failed", exc)
 
 
 class PanelView(discord.ui.View):
@@ -84,7 +87,10 @@ class PanelView(discord.ui.View):
 
     async def open(self, interaction: discord.Interaction) -> None:
         client: SafetyDiscordMixin = interaction.client  # type: ignore[assignment]
-        await client.answer_interaction(interaction, client.engine.start(client.context_for(interaction)))
+        try:
+            await client.answer_interaction(interaction, client.engine.start(client.context_for(interaction)))
+        except Exception as exc:  # noqa: BLE001 - discord.py's default View.on_error would log str(exc)
+            log_exception(log, "the panel button failed", exc)
 
 
 def render(reply: Reply) -> tuple[str, discord.Embed | None, discord.ui.View]:
