@@ -142,15 +142,20 @@ def _build(data: Mapping[str, Any], source: str) -> Config:
     return Config(source=source, **values)
 
 
-def _discord(section: Any) -> DiscordConfig:
+def _platform_section(section: Any, name: str, cls: type, token_variable: str) -> dict[str, Any]:
+    """A platform section must be a mapping of known keys; tokens never belong in it."""
     if not isinstance(section, Mapping):
-        raise ConfigError("discord: expected a mapping")
-    known = {f.name for f in fields(DiscordConfig)}
+        raise ConfigError(f"{name}: expected a mapping")
+    known = {f.name for f in fields(cls)}
     for key in section:
         if key not in known:
-            raise ConfigError(f"discord: unknown key {key!r} (known: {', '.join(sorted(known))}; "
-                              "the token comes only from DISCORD_BOT_TOKEN)")
-    values = dict(section)
+            raise ConfigError(f"{name}: unknown key {key!r} (known: {', '.join(sorted(known))}; "
+                              f"the token comes only from {token_variable})")
+    return dict(section)
+
+
+def _discord(section: Any) -> DiscordConfig:
+    values = _platform_section(section, "discord", DiscordConfig, "DISCORD_BOT_TOKEN")
     for key, scheme in (("api_base_url", r"^https?://"), ("gateway_url", r"^wss?://")):
         value = values.get(key)
         if value is not None and (not isinstance(value, str) or not re.match(scheme, value)):
@@ -166,14 +171,7 @@ def _discord(section: Any) -> DiscordConfig:
 
 
 def _telegram(section: Any) -> TelegramConfig:
-    if not isinstance(section, Mapping):
-        raise ConfigError("telegram: expected a mapping")
-    known = {f.name for f in fields(TelegramConfig)}
-    for key in section:
-        if key not in known:
-            raise ConfigError(f"telegram: unknown key {key!r} (known: {', '.join(sorted(known))}; "
-                              "the token comes only from TELEGRAM_BOT_TOKEN)")
-    values = dict(section)
+    values = _platform_section(section, "telegram", TelegramConfig, "TELEGRAM_BOT_TOKEN")
     if values.get("mode", "polling") not in ("polling", "webhook"):
         raise ConfigError("telegram.mode: expected polling or webhook")
     for key in ("base_url", "base_file_url", "webhook_url"):
@@ -214,17 +212,19 @@ def load_config(path: str | os.PathLike[str] | None = None, environ: Mapping[str
     for variable, key in ENV.items():
         if env.get(variable):
             data[key] = env[variable]
-    telegram = dict(data.get("telegram") or {}) if isinstance(data.get("telegram") or {}, dict) else data["telegram"]
-    for variable, key in TELEGRAM_ENV.items():
-        if env.get(variable) and isinstance(telegram, dict):
-            telegram[key] = env[variable]
-    if telegram:
-        data["telegram"] = telegram
-    raw_discord = data.get("discord") or {}
-    discord_section = dict(raw_discord) if isinstance(raw_discord, dict) else raw_discord
-    for variable, key in DISCORD_ENV.items():
-        if env.get(variable) and isinstance(discord_section, dict):
-            discord_section[key] = env[variable]
-    if discord_section:
-        data["discord"] = discord_section
+    _overlay(data, "telegram", TELEGRAM_ENV, env)
+    _overlay(data, "discord", DISCORD_ENV, env)
     return _build(data, source)
+
+
+def _overlay(data: dict[str, Any], name: str, variables: Mapping[str, str], env: Mapping[str, str]) -> None:
+    """Environment variables override keys of a platform section (a non-mapping is left for _build)."""
+    raw = data.get(name) or {}
+    if not isinstance(raw, dict):
+        return
+    section = dict(raw)
+    for variable, key in variables.items():
+        if env.get(variable):
+            section[key] = env[variable]
+    if section:
+        data[name] = section

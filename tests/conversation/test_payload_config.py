@@ -52,3 +52,24 @@ def test_bad_config_is_a_clear_error(tmp_path, text, message):
 def test_missing_config_file(tmp_path):
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "nope.yaml", environ={})
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("telegram: {token: x}\n", "the token comes only from TELEGRAM_BOT_TOKEN"),
+    ("discord: {token: x}\n", "the token comes only from DISCORD_BOT_TOKEN"),
+    ("telegram: [1]\n", "telegram: expected a mapping"),
+    ("telegram: {mode: carrier-pigeon}\n", "telegram.mode"),
+    ("discord: {gateway_url: 'http://x'}\n", "discord.gateway_url"),
+])
+def test_platform_sections_refuse_tokens_and_bad_values(tmp_path, text, message):
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_config(path, environ={})
+
+
+def test_platform_environment_overrides(tmp_path):
+    env = {"TELEGRAM_API_BASE_URL": "http://127.0.0.1:1/bot", "DISCORD_GATEWAY_URL": "ws://127.0.0.1:2/gateway"}
+    config = load_config(None, environ=env)
+    assert config.telegram.base_url == "http://127.0.0.1:1/bot"
+    assert config.discord.gateway_url == "ws://127.0.0.1:2/gateway"
