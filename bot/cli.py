@@ -20,6 +20,14 @@ def _content_path(args: argparse.Namespace) -> Path | None:
     return getattr(args, "content", None) or args.config_obj.content_path
 
 
+def _load_engine(args: argparse.Namespace):
+    """The conversation engine every surface uses, built from the config (content, language, country)."""
+    from bot.conversation.engine import Engine
+
+    config: Config = args.config_obj
+    return Engine.from_content(_content_path(args), config.language, config.default_country, config.privacy_url)
+
+
 def _load_matcher(args: argparse.Namespace):
     from bot.matching import Matcher
 
@@ -29,14 +37,12 @@ def _load_matcher(args: argparse.Namespace):
 
 def cmd_chat(args: argparse.Namespace) -> int:
     """The console conversation: no token, no network."""
-    from bot.conversation.engine import Engine
     from bot.platforms.console import run_console
 
-    config: Config = args.config_obj
     country = args.country.upper() if args.country and args.country != "international" else args.country
     if country == "UK":
         country = "GB"
-    engine = Engine.from_content(_content_path(args), config.language, config.default_country, config.privacy_url)
+    engine = _load_engine(args)
     if country and not engine.directory.known(country):
         known = ", ".join(engine.directory.codes())
         print(f"safety-bot chat: no resources for country {args.country!r} (known: {known})", file=sys.stderr)
@@ -50,7 +56,6 @@ def cmd_telegram(args: argparse.Namespace) -> int:
     import logging
     import os
 
-    from bot.conversation.engine import Engine
     from bot.platforms.telegram_run import serve
 
     log = logging.getLogger("bot.cli")
@@ -64,7 +69,7 @@ def cmd_telegram(args: argparse.Namespace) -> int:
         print("safety-bot telegram: webhook mode needs telegram.webhook_url and TELEGRAM_WEBHOOK_SECRET",
               file=sys.stderr)
         return 2
-    engine = Engine.from_content(_content_path(args), config.language, config.default_country, config.privacy_url)
+    engine = _load_engine(args)
     log.info("content loaded; starting Telegram")
     return asyncio.run(serve(engine, token, config, secret))
 
@@ -74,7 +79,6 @@ def cmd_discord(args: argparse.Namespace) -> int:
     import asyncio
     import os
 
-    from bot.conversation.engine import Engine
     from bot.platforms.discord_run import serve
 
     token = os.environ.get("DISCORD_BOT_TOKEN", "").strip()
@@ -83,7 +87,7 @@ def cmd_discord(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     config: Config = args.config_obj
-    engine = Engine.from_content(_content_path(args), config.language, config.default_country, config.privacy_url)
+    engine = _load_engine(args)
     return asyncio.run(serve(engine, token, config))
 
 
@@ -91,11 +95,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Every enabled platform (with its token set) in one process and one event loop."""
     import asyncio
 
-    from bot.conversation.engine import Engine
     from bot.platforms.discord_run import run_all
 
     config: Config = args.config_obj
-    engine = Engine.from_content(_content_path(args), config.language, config.default_country, config.privacy_url)
+    engine = _load_engine(args)
     return asyncio.run(run_all(engine, config))
 
 
